@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-only
+// streamlab: the lab window by default; subcommands run headless.
+#include "servecommand.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const char kUsage[] =
+    "Usage: streamlab [COMMAND] [OPTIONS]\n"
+    "See how the web streams and pushes data.\n\n"
+    "Commands:\n"
+    "  serve     run only the built-in server (the default until the lab window exists)\n\n"
+    "Run 'streamlab COMMAND --help' for a command's options.\n";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"streamlab"_s);
+    QCoreApplication::setOrganizationName(u"StreamLab"_s);
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(STREAMLAB_VERSION));
+
+    QStringList arguments = QCoreApplication::arguments();
+    const QString command = arguments.size() > 1 ? arguments.at(1) : QString();
+    if (command == u"--help"_s || command == u"-h"_s) {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (command == u"--version"_s || command == u"-v"_s) {
+        std::printf("streamlab %s\n", STREAMLAB_VERSION);
+        return 0;
+    }
+    if (command.isEmpty() || command.startsWith(u'-')) {
+        // No lab window yet: the server is what `streamlab` runs.
+        arguments.insert(1, u"serve"_s);
+    } else if (command != u"serve"_s) {
+        std::fprintf(stderr, "streamlab: unknown command '%s' (see streamlab --help)\n",
+                     qPrintable(command));
+        return 2;
+    }
+    arguments.removeAt(1);  // QCommandLineParser sees "streamlab [options]"
+    return runServe(arguments);
+}

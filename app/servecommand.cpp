@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-only
+#include "servecommand.h"
+
+#include "serverhost.h"
+#include "signalwatcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFileInfo>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr quint16 kDefaultPort = 8765;
+
+int badOption(const QString &message)
+{
+    std::fprintf(stderr, "streamlab serve: %s (see streamlab serve --help)\n",
+                 qPrintable(message));
+    return 2;
+}
+
+std::optional<QHostAddress> parseAddress(const QString &text)
+{
+    if (text == u"localhost"_s)
+        return QHostAddress(QHostAddress::LocalHost);
+    QHostAddress address;
+    if (!address.setAddress(text))
+        return std::nullopt;
+    return address;
+}
+
+} // namespace
+
+int runServe(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Runs StreamLab's built-in server only: every streaming technique on one port."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption bind(u"bind"_s, u"Address to listen on (default 127.0.0.1)."_s,
+                                  u"ADDR"_s, u"127.0.0.1"_s);
+    const QCommandLineOption port(u"port"_s,
+                                  u"Port to listen on; 0 lets the OS choose (default %1)."_s
+                                      .arg(kDefaultPort),
+                                  u"N"_s, QString::number(kDefaultPort));
+    const QCommandLineOption files(u"files"_s,
+                                   u"Folder served under /files/ (default: the bundled samples)."_s,
+                                   u"DIR"_s);
+    const QCommandLineOption idle(u"idle-timeout"_s,
+                                  u"Close keep-alive connections idle this many seconds; 0 never "
+                                  "(default 60)."_s,
+                                  u"S"_s, u"60"_s);
+    const QCommandLineOption maxBody(u"max-body"_s,
+                                     u"Largest request body accepted, in bytes (default 1048576)."_s,
+                                     u"N"_s, u"1048576"_s);
+    parser.addOptions({bind, port, files, idle, maxBody});
+    if (!parser.parse(arguments))
+        return badOption(parser.errorText());
+    if (parser.isSet(u"help"_s))
+        parser.showHelp(0);
+    if (parser.isSet(u"version"_s))
+        parser.showVersion();
+    if (!parser.positionalArguments().isEmpty())
+        return badOption(u"unexpected argument '%1'"_s.arg(parser.positionalArguments().first()));
+
+    ServerConfig config;
+    const std::optional<QHostAddress> address = parseAddress(parser.value(bind));
+    if (!address)
+        return badOption(u"--bind: not an IP address: '%1'"_s.arg(parser.value(bind)));
+    config.address = *address;
+    bool ok = false;
+    const uint portNumber = parser.value(port).toUInt(&ok);
+    if (!ok || portNumber > 65535)
+        return badOption(u"--port: must be a number from 0 to 65535, got '%1'"_s.arg(parser.value(port)));
+    config.port = quint16(portNumber);
+    if (parser.isSet(files)) {
+        config.filesDir = parser.value(files);
+        if (!QFileInfo(config.filesDir).isDir())
+            return badOption(u"--files: not a folder: '%1'"_s.arg(config.filesDir));
+    }
+    const uint idleSeconds = parser.value(idle).toUInt(&ok);
+    if (!ok || idleSeconds > 86400)
+        return badOption(u"--idle-timeout: must be a number of seconds from 0 to 86400, got '%1'"_s
+                             .arg(parser.value(idle)));
+    config.connection.idleTimeoutMs = int(idleSeconds * 1000);
+    const qint64 bodyLimit = parser.value(maxBody).toLongLong(&ok);
+    if (!ok || bodyLimit < 0 || bodyLimit > (qint64(1) << 32))
+        return badOption(u"--max-body: must be a number of bytes from 0 to 4294967296, got '%1'"_s
+                             .arg(parser.value(maxBody)));
+    config.connection.limits.maxBodyBytes = bodyLimit;
+
+    SignalWatcher watcher;
+    ServerHost host(config);
+    const Result<QUrl> started = host.start();
+    if (!started.isOk()) {
+        std::fprintf(stderr, "streamlab serve: %s\n", qPrintable(started.error()));
+        return 1;
+    }
+    std::printf("%s\n", started.value().toEncoded().constData());
+    std::fflush(stdout);
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp,
+                     [](int) { QCoreApplication::quit(); });
+    QCoreApplication::exec();
+    host.stop();
+    std::fprintf(stderr, "streamlab serve: stopped\n");
+    return 0;
+}

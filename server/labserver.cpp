@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-3.0-only
+#include "labserver.h"
+
+#include "compat.h"
+#include "labtcpserver.h"
+#include "samples.h"
+#include "sendlog.h"
+#include "stream.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+using namespace Qt::StringLiterals;
+using Method = QHttpServerRequest::Method;
+
+namespace {
+
+QByteArray methodList(QHttpServerRequest::Methods methods)
+{
+    QByteArrayList names;
+    const std::pair<Method, const char *> known[] = {
+        {Method::Get, "GET"}, {Method::Head, "HEAD"}, {Method::Post, "POST"},
+        {Method::Put, "PUT"}, {Method::Delete, "DELETE"}, {Method::Patch, "PATCH"}};
+    for (const auto &[method, name] : known) {
+        if (methods.testFlag(method))
+            names.append(name);
+    }
+    names.append("OPTIONS");
+    return names.join(", ");
+}
+
+// Access-Control-Request-Headers is echoed only when it is a clean list of header names.
+QByteArray allowedRequestHeaders(const QByteArray &requested)
+{
+    const QByteArray fallback = "Range, If-Range, Last-Event-ID, Authorization, Content-Type, "
+                                "Cache-Control";
+    if (requested.isEmpty() || requested.size() > 1024)
+        return fallback;
+    for (char c : requested) {
+        const bool isNameChar = std::isalnum(static_cast<unsigned char>(c)) || c == '-'
+            || c == '_' || c == ',' || c == ' ';
+        if (!isNameChar)
+            return fallback;
+    }
+    return requested;
+}
+
+} // namespace
+
+LabServer::LabServer(const ServerConfig &config, SendLog *sendLog, QObject *parent)
+    : QObject(parent),
+      m_config(config),
+      m_sendLog(sendLog),
+      m_samples(std::make_unique<Samples>()),
+      m_tcp(new LabTcpServer(config.connection, this))
+{
+    m_streams.setObjectName(u"streams"_s);
+    m_env.streamParent = &m_streams;
+    m_env.samples = m_samples.get();
+    m_env.sendLog = m_sendLog;
+    registerRoutes();
+}
+
+LabServer::~LabServer()
+{
+    // Streams first: their writers abort connections whose responses cannot complete.
+    qDeleteAll(m_streams.children());
+}
+
+void LabServer::registerRoutes()
+{
+    const Methods read = Method::Get | Method::Head;
+    //       path              methods      endpoint                logs sends
+    addRoute(u"/"_s,           read,        &endpoints::index,      false);
+    addRoute(u"/text"_s,       read,        &endpoints::text,       true);
+    addRoute(u"/image"_s,      read,        &endpoints::image,      true);
+    addRoute(u"/records"_s,    read,        &endpoints::records,    true);
+    addRoute(u"/slow"_s,       read,        &endpoints::slow,       true);
+    addRoute(u"/files/<arg>"_s, read,       &endpoints::files,      true);
+    addRoute(u"/api/sendlog"_s, Method::Get, &endpoints::sendLog,   false);
+
+    m_http.setMissingHandler([this](const QHttpServerRequest &request,
+                                    QHttpServerResponder &&responder) {
+        dispatch(request, responder, Method::Get | Method::Head,
+                 [](const EndpointEnv &, ResponseWriter &&writer) {
+                     writer.sendText(404, "not found: " + writer.request().encodedPath().left(200)
+                                              + "\nsee / for the list of endpoints");
+                 },
+                 false);
+    });
+}
+
+void LabServer::addRoute(const QString &path, Methods allowed, Endpoint endpoint, bool logSends)
+{
+    // Every route accepts every method so that a wrong one gets 405 and OPTIONS a preflight
+    // answer, instead of QtHttpServer's bare 404.
+    if (path.contains(u"<arg>"_s)) {
+        m_http.route(path, Method::AnyKnown,
+                     [this, allowed, endpoint, logSends](const QUrl &, const QHttpServerRequest &request,
+                                                         compat::ResponderArg responder) {
+                         dispatch(request, responder, allowed, endpoint, logSends);
+                     });
+        return;
+    }
+    m_http.route(path, Method::AnyKnown,
+                 [this, allowed, endpoint, logSends](const QHttpServerRequest &request,
+                                                     compat::ResponderArg responder) {
+                     dispatch(request, responder, allowed, endpoint, logSends);
+                 });
+}
+
+void LabServer::dispatch(const QHttpServerRequest &request, QHttpServerResponder &responder,
+                         Methods allowed, Endpoint endpoint, bool logSends)
+{
+    QTcpSocket *socket = compat::socketOf(request, responder, m_tcp);
+    Connection *connection = Connection::of(socket);
+    const RequestHead head = connection ? connection->requestDispatched() : RequestHead();
+    ResponseWriter writer(RequestContext::from(request, head), socket, connection,
+                          logSends ? m_sendLog : nullptr,
+                          std::make_unique<QHttpServerResponder>(std::move(responder)));
+    if (request.method() == Method::Options) {
+        answerPreflight(std::move(writer), allowed);
+        return;
+    }
+    if (!allowed.testFlag(request.method())) {
+        writer.sendText(405, "method " + writer.request().methodName + " not allowed here; use "
+                                 + methodList(allowed),
+                        {{"Allow", methodList(allowed)}});
+        return;
+    }
+    endpoint(m_env, std::move(writer));
+}
+
+void LabServer::answerPreflight(ResponseWriter &&writer, Methods allowed)
+{
+    const QByteArray methods = methodList(allowed);
+    writer.sendEmpty(204, {{"Allow", methods},
+                           {"Access-Control-Allow-Methods", methods},
+                           {"Access-Control-Allow-Headers",
+                            allowedRequestHeaders(writer.request().header(
+                                "Access-Control-Request-Headers"))},
+                           {"Access-Control-Max-Age", "600"}});
+}
+
+Result<QUrl> LabServer::listen()
+{
+    QString root = m_config.filesDir;
+    if (root.isEmpty()) {
+        m_samplesDir = std::make_unique<QTemporaryDir>();
+        const Result<QString> made = m_samples->writeTo(m_samplesDir->path());
+        if (!made.isOk())
+            return Result<QUrl>::failure(made.error());
+        root = made.value();
+    }
+    const QFileInfo rootInfo(root);
+    if (!rootInfo.isDir())
+        return Result<QUrl>::failure(u"--files: not a folder: "_s + root);
+    m_env.filesRoot = rootInfo.canonicalFilePath();
+
+    if (!m_tcp->listen(m_config.address, m_config.port)) {
+        return Result<QUrl>::failure(u"cannot listen on "_s + m_config.address.toString() + u':'
+                                     + QString::number(m_config.port) + u": "_s
+                                     + m_tcp->errorString());
+    }
+    m_http.bind(m_tcp);
+    QUrl url;
+    url.setScheme(u"http"_s);
+    url.setHost(m_tcp->serverAddress().toString());
+    url.setPort(m_tcp->serverPort());
+    url.setPath(u"/"_s);
+    return Result<QUrl>::success(url);
+}
+
+quint16 LabServer::port() const
+{
+    return m_tcp->serverPort();
+}
+
+int LabServer::liveStreamCount() const
+{
+    return int(m_streams.children().size());
+}
+
+int LabServer::connectionCount() const
+{
+    return m_tcp->connectionCount();
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-only
+#pragma once
+
+#include "connection.h"
+#include "endpoints.h"
+#include "result.h"
+
+#include <QtHttpServer/QHttpServer>
+
+#include <QHostAddress>
+#include <QObject>
+#include <QTemporaryDir>
+#include <QUrl>
+
+#include <memory>
+
+class LabTcpServer;
+class Samples;
+class SendLog;
+
+struct ServerConfig
+{
+    QHostAddress address = QHostAddress::LocalHost;  // never every address by default
+    quint16 port = 0;                                // 0: the OS picks a free port
+    QString filesDir;                                // empty: the bundled samples
+    ConnectionConfig connection;
+};
+
+// StreamLab's built-in server: one QHttpServer, one port, every endpoint. All routes are
+// registered in registerRoutes(), method and path side by side; each route only forwards to
+// its endpoint function. Lives in the thread it was created in (ServerHost's own thread).
+class LabServer : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LabServer)
+public:
+    // `sendLog` is not owned and must outlive the server.
+    LabServer(const ServerConfig &config, SendLog *sendLog, QObject *parent = nullptr);
+    ~LabServer() override;
+
+    // Prepares the served folder and starts listening. Returns the base URL.
+    Result<QUrl> listen();
+    quint16 port() const;
+    int liveStreamCount() const;
+    int connectionCount() const;
+
+private:
+    using Methods = QHttpServerRequest::Methods;
+    void registerRoutes();
+    void addRoute(const QString &path, Methods allowed, Endpoint endpoint, bool logSends);
+    void dispatch(const QHttpServerRequest &request, QHttpServerResponder &responder,
+                  Methods allowed, Endpoint endpoint, bool logSends);
+    void answerPreflight(ResponseWriter &&writer, Methods allowed);
+
+    ServerConfig m_config;
+    SendLog *m_sendLog;
+    std::unique_ptr<Samples> m_samples;
+    std::unique_ptr<QTemporaryDir> m_samplesDir;
+    QHttpServer m_http;
+    LabTcpServer *m_tcp;  // child
+    QObject m_streams;    // parent of live Stream objects
+    EndpointEnv m_env;
+};

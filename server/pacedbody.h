@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-only
+#pragma once
+
+#include "queryparams.h"
+#include "stream.h"
+
+#include <QList>
+
+// How /text and /image deliver one payload: in pieces every `intervalMs` (stream mode,
+// chunked, each piece flushed on its own), or whole after the same total time (buffered
+// mode: one Content-Length response, headers included, leaves only at the end).
+struct PacedPlan
+{
+    QByteArray payload;
+    QList<qsizetype> pieceEnds;   // exclusive end offset of each piece; last == payload.size()
+    int intervalMs = 100;
+    bool isBuffered = false;
+    HeaderList headers;           // Content-Type and friends, for both modes
+};
+
+// Piece ends every `perPiece` bytes of a payload of `size` bytes.
+QList<qsizetype> evenPieceEnds(qsizetype size, qint64 perPiece);
+
+// Piece k is written at k × interval; the buffered answer at (pieces − 1) × interval, so both
+// modes take the same time. Validates the total against limits::kMaxDurationMs and records
+// a message naming `interval` (and the chunk parameter) in `params` when it is too long.
+void checkPacedDuration(QueryParams &params, qsizetype pieces, qint64 intervalMs,
+                        const QString &chunkName);
+
+// Starts serving `plan`; the Stream object manages itself from here on.
+void startPaced(QObject *streamParent, ResponseWriter &&writer, PacedPlan plan);
