@@ -264,7 +264,8 @@ void RequestScanner::onHeadersDone(QList<ScanEvent> &events)
 
 void RequestScanner::onChunkSizeLine(const QByteArray &line, QList<ScanEvent> &events)
 {
-    const QByteArray sizeText = line.left(line.indexOf(';')).trimmed();
+    const qsizetype extension = line.indexOf(';');
+    const QByteArray sizeText = (extension < 0 ? line : line.left(extension)).trimmed();
     bool ok = !sizeText.isEmpty() && sizeText.size() <= kMaxChunkSizeDigits;
     const qint64 size = ok ? sizeText.toLongLong(&ok, 16) : 0;
     if (!ok || size < 0)

@@ -3,6 +3,7 @@
 // against buffering; records; /slow against a read timeout; bad input; the send log.
 #include "rawhttp.h"
 #include "samples.h"
+#include "sendlog.h"
 #include "testserver.h"
 
 #include <QJsonArray>
@@ -10,6 +11,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QTest>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -41,6 +43,7 @@ private slots:
     void badParameters_data();
     void badParameters();
     void sendLogJoinsWrites();
+    void busyMainThreadCannotDelayWrites();
 
 private:
     Fetched get(const QString &pathAndQuery, int timeoutMs = 15000);
@@ -377,6 +380,29 @@ void tst_Endpoints::sendLogJoinsWrites()
                                 .value(u"responses"_s).toArray();
     QVERIFY(!list.isEmpty());
     QVERIFY(list.first()[u"id"_s].toInteger() >= id);
+}
+
+void tst_Endpoints::busyMainThreadCannotDelayWrites()
+{
+    // The server has its own thread: freezing this one (as a busy GUI would) for 300 ms in
+    // the middle of a 20 ms-interval stream must leave no hole in the server's writes.
+    RawHttp raw;
+    QVERIFY(raw.connectTo(m_server->port()));
+    raw.get("/text?chunk=1&interval=20");
+    QTRY_VERIFY(raw.received().contains("\r\n\r\n"));
+    QTest::qWait(100);
+    QThread::msleep(300);  // the experiment: this thread is busy, not waiting for anything
+    QTest::qWait(100);
+    const qsizetype head = raw.received().indexOf("X-StreamLab-Id: ") + 16;
+    const qint64 id = raw.received().mid(head, raw.received().indexOf('\r', head) - head).toLongLong();
+    raw.socket().abort();
+    const std::optional<SendLogEntry> entry = m_server->host().sendLog().entry(id);
+    QVERIFY(entry.has_value());
+    QVERIFY(entry->writes.size() >= 20);
+    qint64 worstGapNs = 0;
+    for (qsizetype i = 1; i < entry->writes.size(); ++i)
+        worstGapNs = qMax(worstGapNs, entry->writes[i].tNs - entry->writes[i - 1].tNs);
+    QVERIFY2(worstGapNs < 150'000'000, qPrintable(u"a %1 ms gap"_s.arg(worstGapNs / 1'000'000)));
 }
 
 QTEST_GUILESS_MAIN(tst_Endpoints)

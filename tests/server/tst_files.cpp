@@ -54,7 +54,7 @@ void tst_Files::initTestCase()
         m_data[i] = char((i * 7919 + i / 256) & 0xFF);
     m_server->addFile(u"data.bin"_s, m_data);
     m_server->addFile(u"sub/nested.txt"_s, "nested file\n");
-    m_server->addFile(u".hidden"_s, "hidden\n");
+    m_server->addFile(u".hidden"_s, "HIDDEN-CONTENT\n");
     QFile secret(m_outside.filePath(u"secret.txt"_s));
     QVERIFY(secret.open(QIODevice::WriteOnly));
     secret.write("TOP-SECRET-CONTENT");
@@ -158,7 +158,7 @@ void tst_Files::unsatisfiableRange()
 
 void tst_Files::malformedRangeGetsWholeFile()
 {
-    for (const QByteArray range : {QByteArray("bytes=9-3"), QByteArray("pages=1-2"),
+    for (const QByteArray &range : {QByteArray("bytes=9-3"), QByteArray("pages=1-2"),
                                    QByteArray("bytes=abc"), QByteArray("bytes=1-2-3")}) {
         const Fetched reply = get(u"/files/data.bin"_s, {{"Range", range}});
         QCOMPARE(reply.status, 200);
@@ -179,7 +179,7 @@ void tst_Files::multipleRangesAreMultipart()
     for (const auto &[first, last] : expected) {
         const QByteArray contentRange = "Content-Range: bytes " + QByteArray::number(first) + '-'
             + QByteArray::number(last) + "/100000\r\n\r\n";
-        position = reply.body.indexOf("--" + boundary + "\r\n", position);
+        position = reply.body.indexOf(QByteArray("--" + boundary + "\r\n"), position);
         QVERIFY(position >= 0);
         const qsizetype data = reply.body.indexOf(contentRange, position);
         QVERIFY2(data >= 0, contentRange.constData());
@@ -187,7 +187,7 @@ void tst_Files::multipleRangesAreMultipart()
                  m_data.mid(first, last - first + 1));
         position = data;
     }
-    QVERIFY(reply.body.endsWith("\r\n--" + boundary + "--\r\n"));
+    QVERIFY(reply.body.endsWith(QByteArray("\r\n--" + boundary + "--\r\n")));
 }
 
 void tst_Files::ifRange_data()
@@ -266,7 +266,7 @@ void tst_Files::traversalIsRefused()
     QVERIFY(raw.waitForResponses(1));
     QCOMPARE(raw.responses().first().status, 404);
     QVERIFY(!raw.received().contains("TOP-SECRET"));
-    QVERIFY(!raw.received().contains("hidden\n"));
+    QVERIFY(!raw.received().contains("HIDDEN-CONTENT"));
 }
 
 void tst_Files::symlinksInsideAndOutside()

@@ -35,6 +35,8 @@ void RawHttp::get(const QByteArray &target, const QByteArray &extraHeaders, QByt
 
 void RawHttp::readAvailable()
 {
+    if (!m_socket.isOpen())
+        return;
     const QByteArray bytes = m_socket.readAll();
     m_received += bytes;
     m_parser.feed(bytes);
