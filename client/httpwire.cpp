@@ -11,9 +11,9 @@ namespace httpwire {
 namespace {
 
 constexpr qint64 kMaxChunkSize = qint64(1) << 62;
-constexpr qsizetype kMaxDecimalDigits = 18;  // 10^18 - 1 fits in qint64
+constexpr qsizetype kMaxDecimalDigits = 18; // 10^18 - 1 fits in qint64
 constexpr qsizetype kMaxLineLimit = qsizetype(1) << 40;
-constexpr qsizetype kExcerptBytes = 60;      // enough to recognise a line in a message
+constexpr qsizetype kExcerptBytes = 60; // enough to recognise a line in a message
 
 bool isTokenChar(char c)
 {
@@ -151,7 +151,7 @@ Field parseField(const QByteArray &text, QLatin1StringView section)
         field.error = section + u" field name "_s + quoted(name) + u" is not a valid token"_s;
     } else if (value.contains('\0') || value.contains('\r')) {
         field.error = section + u" field "_s + QString::fromLatin1(name)
-            + u" contains a NUL or bare CR byte"_s;
+                      + u" contains a NUL or bare CR byte"_s;
     }
     field.name = name.toByteArray();
     field.value = value.toByteArray();
@@ -161,7 +161,7 @@ Field parseField(const QByteArray &text, QLatin1StringView section)
 struct ChunkSize
 {
     qint64 size = 0;
-    QByteArray extension;  // from the ';' on, as sent
+    QByteArray extension; // from the ';' on, as sent
     QString error;
 };
 
@@ -193,22 +193,43 @@ ChunkSize parseChunkSize(const QByteArray &text)
     return chunk;
 }
 
+QString bodyTooLarge(qint64 limit)
+{
+    return u"body larger than the limit of %1 bytes"_s.arg(limit);
+}
+
+QString bytesMissing(qint64 left, qint64 total)
+{
+    return u" (%1 of %2 bytes missing)"_s.arg(left).arg(total);
+}
+
 } // namespace
 
 QLatin1StringView segmentKindName(SegmentKind kind)
 {
     switch (kind) {
-    case SegmentKind::StatusLine: return "StatusLine"_L1;
-    case SegmentKind::HeaderLine: return "HeaderLine"_L1;
-    case SegmentKind::HeaderEnd: return "HeaderEnd"_L1;
-    case SegmentKind::BodyData: return "BodyData"_L1;
-    case SegmentKind::ChunkSizeLine: return "ChunkSizeLine"_L1;
-    case SegmentKind::ChunkData: return "ChunkData"_L1;
-    case SegmentKind::ChunkDataEnd: return "ChunkDataEnd"_L1;
-    case SegmentKind::LastChunk: return "LastChunk"_L1;
-    case SegmentKind::TrailerLine: return "TrailerLine"_L1;
-    case SegmentKind::TrailerEnd: return "TrailerEnd"_L1;
-    case SegmentKind::Error: return "Error"_L1;
+    case SegmentKind::StatusLine:
+        return "StatusLine"_L1;
+    case SegmentKind::HeaderLine:
+        return "HeaderLine"_L1;
+    case SegmentKind::HeaderEnd:
+        return "HeaderEnd"_L1;
+    case SegmentKind::BodyData:
+        return "BodyData"_L1;
+    case SegmentKind::ChunkSizeLine:
+        return "ChunkSizeLine"_L1;
+    case SegmentKind::ChunkData:
+        return "ChunkData"_L1;
+    case SegmentKind::ChunkDataEnd:
+        return "ChunkDataEnd"_L1;
+    case SegmentKind::LastChunk:
+        return "LastChunk"_L1;
+    case SegmentKind::TrailerLine:
+        return "TrailerLine"_L1;
+    case SegmentKind::TrailerEnd:
+        return "TrailerEnd"_L1;
+    case SegmentKind::Error:
+        return "Error"_L1;
     }
     return "Unknown"_L1;
 }
@@ -298,8 +319,8 @@ QList<Segment> ResponseParser::finish()
         fail(u"connection closed in the middle of the header section"_s, m_line, out);
         break;
     case State::Body:
-        fail(u"connection closed in the middle of the body (%1 of %2 bytes missing)"_s
-                 .arg(m_left).arg(m_total), {}, out);
+        fail(u"connection closed in the middle of the body"_s + bytesMissing(m_left, m_total), {},
+             out);
         break;
     case State::CloseDelimitedBody:
         // The close is what ends this body (RFC 9112 §6.3 rule 8): a complete response.
@@ -310,8 +331,8 @@ QList<Segment> ResponseParser::finish()
              out);
         break;
     case State::ChunkData:
-        fail(u"connection closed in the middle of chunk data (%1 of %2 bytes missing)"_s
-                 .arg(m_left).arg(m_total), {}, out);
+        fail(u"connection closed in the middle of chunk data"_s + bytesMissing(m_left, m_total), {},
+             out);
         break;
     case State::ChunkDataEnd:
         fail(u"connection closed before the CRLF after chunk data"_s, m_line, out);
@@ -384,7 +405,7 @@ qsizetype ResponseParser::takeCloseDelimitedBody(QByteArrayView bytes, QList<Seg
              out);
     }
     if (size < bytes.size())
-        fail(u"body larger than the limit of %1 bytes"_s.arg(m_limits.maxBody), {}, out);
+        fail(bodyTooLarge(m_limits.maxBody), {}, out);
     return bytes.size();
 }
 
@@ -411,7 +432,8 @@ qsizetype ResponseParser::takeChunkDataEnd(char byte, QList<Segment> &out)
     }
     const QByteArray raw = std::exchange(m_line, QByteArray()) + byte;
     if (byte == '\n') {
-        push(SegmentKind::ChunkDataEnd, raw, u"end of chunk data"_s, out);
+        push(SegmentKind::ChunkDataEnd, raw,
+             raw.size() == 1 ? u"bare LF after chunk data"_s : u"CRLF after chunk data"_s, out);
         m_state = State::ChunkSize;
     } else {
         fail(u"missing CRLF after chunk data: got "_s + quoted(raw)
@@ -485,12 +507,13 @@ void ResponseParser::onFoldedLine(const Line &line, QList<QPair<QByteArray, QByt
     auto &[name, value] = fields.last();
     if (name.compare("Content-Length", Qt::CaseInsensitive) == 0
         || name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0) {
-        fail(u"obsolete line folding in the framing field "_s + QString::fromLatin1(name),
-             line.raw, out);
+        fail(u"obsolete line folding in the framing field "_s + QString::fromLatin1(name), line.raw,
+             out);
         return;
     }
     if (more.contains('\0') || more.contains('\r')) {
-        fail(u"folded line of "_s + QString::fromLatin1(name) + u" contains a NUL or bare CR byte"_s,
+        fail(u"folded line of "_s + QString::fromLatin1(name)
+                 + u" contains a NUL or bare CR byte"_s,
              line.raw, out);
         return;
     }
@@ -526,8 +549,9 @@ bool ResponseParser::noteFraming(const QByteArray &name, const QByteArray &value
             return false;
         }
         if (m_contentLength && *m_contentLength != *length) {
-            fail(u"conflicting Content-Length values %1 and %2"_s.arg(*m_contentLength).arg(*length),
-                 line.raw, out);
+            fail(
+                u"conflicting Content-Length values %1 and %2"_s.arg(*m_contentLength).arg(*length),
+                line.raw, out);
             return false;
         }
         m_contentLength = length;
@@ -539,7 +563,7 @@ bool ResponseParser::noteFraming(const QByteArray &name, const QByteArray &value
 void ResponseParser::onHeaderEnd(const Line &line, QList<Segment> &out)
 {
     const int status = m_current.status;
-    const bool isFinal = !m_current.isInterim() || status == 101;  // 101 ends HTTP on this wire
+    const bool isFinal = !m_current.isInterim() || status == 101; // 101 ends HTTP on this wire
     const QByteArray method = m_methods.isEmpty() ? QByteArray("GET") : m_methods.first();
     if (isFinal && !m_methods.isEmpty())
         m_methods.removeFirst();
@@ -550,12 +574,12 @@ void ResponseParser::onHeaderEnd(const Line &line, QList<Segment> &out)
              u"end of headers; from here on the connection no longer speaks HTTP"_s, out);
         completeResponse(State::Opaque);
     } else if (method == "HEAD" || m_current.isInterim() || status == 204 || status == 304) {
-        const QString why = method == "HEAD" ? u"a response to HEAD"_s
-                                             : u"status "_s + QString::number(status);
+        const QString why
+            = method == "HEAD" ? u"a response to HEAD"_s : u"status "_s + QString::number(status);
         push(SegmentKind::HeaderEnd, line.raw, u"end of headers; no body ("_s + why + u')', out);
         completeResponse(State::StatusLine);
     } else if (m_hasTransferEncoding && m_lastCoding == "chunked") {
-        m_current.isChunked = true;  // even beside a Content-Length (RFC 9112 §6.3 rule 3)
+        m_current.isChunked = true; // even beside a Content-Length (RFC 9112 §6.3 rule 3)
         push(SegmentKind::HeaderEnd, line.raw, u"end of headers; chunked body"_s, out);
         m_state = State::ChunkSize;
     } else if (m_hasTransferEncoding || !m_contentLength) {
@@ -574,9 +598,8 @@ void ResponseParser::startFixedBody(const Line &line, QList<Segment> &out)
     push(SegmentKind::HeaderEnd, line.raw,
          u"end of headers; body of %1 bytes (Content-Length)"_s.arg(m_total), out);
     if (m_total > m_limits.maxBody) {
-        fail(u"body larger than the limit of %1 bytes (Content-Length: %2)"_s.arg(m_limits.maxBody)
-                 .arg(m_total),
-             {}, out);
+        const QString detail = u" (Content-Length: %1)"_s.arg(m_total);
+        fail(bodyTooLarge(m_limits.maxBody) + detail, {}, out);
     } else if (m_total == 0) {
         completeResponse(State::StatusLine);
     } else {
@@ -591,9 +614,8 @@ void ResponseParser::onChunkSizeLine(const Line &line, QList<Segment> &out)
         fail(chunk.error, line.raw, out);
         return;
     }
-    const QString extension = chunk.extension.isEmpty()
-        ? QString()
-        : u", extension "_s + printable(chunk.extension);
+    const QString extension
+        = chunk.extension.isEmpty() ? QString() : u", extension "_s + printable(chunk.extension);
     if (chunk.size == 0) {
         push(SegmentKind::LastChunk, line.raw, u"last chunk"_s + extension, out);
         m_sectionLines = 0;
@@ -601,9 +623,9 @@ void ResponseParser::onChunkSizeLine(const Line &line, QList<Segment> &out)
         return;
     }
     if (chunk.size > m_limits.maxBody - m_current.body.size()) {
-        fail(u"body larger than the limit of %1 bytes: a chunk of %2 bytes after %3 bytes"_s
-                 .arg(m_limits.maxBody).arg(chunk.size).arg(m_current.body.size()),
-             line.raw, out);
+        const QString detail
+            = u": a chunk of %1 bytes after %2 bytes"_s.arg(chunk.size).arg(m_current.body.size());
+        fail(bodyTooLarge(m_limits.maxBody) + detail, line.raw, out);
         return;
     }
     m_current.chunkSizes.append(chunk.size);
@@ -658,7 +680,7 @@ void ResponseParser::fail(const QString &message, const QByteArray &raw, QList<S
 {
     m_state = State::Failed;
     m_error = message;
-    push(SegmentKind::Error, raw, message, out);  // before clearing: raw may be m_line
+    push(SegmentKind::Error, raw, message, out); // before clearing: raw may be m_line
     m_line.clear();
 }
 

@@ -28,14 +28,14 @@ namespace httpwire {
 enum class SegmentKind {
     StatusLine,
     HeaderLine,
-    HeaderEnd,     // the empty line that ends the header section
-    BodyData,      // Content-Length or close-delimited body, or the bytes after an upgrade
+    HeaderEnd, // the empty line that ends the header section
+    BodyData,  // Content-Length or close-delimited body, or the bytes after an upgrade
     ChunkSizeLine,
     ChunkData,
-    ChunkDataEnd,  // the CRLF after chunk data
-    LastChunk,     // the "0" line, extensions included
+    ChunkDataEnd, // the CRLF after chunk data
+    LastChunk,    // the "0" line, extensions included
     TrailerLine,
-    TrailerEnd,    // the empty line that ends a chunked body
+    TrailerEnd, // the empty line that ends a chunked body
     Error,
 };
 
@@ -60,15 +60,15 @@ struct Segment
 
 struct Response
 {
-    QByteArray version;  // "HTTP/1.1"
+    QByteArray version; // "HTTP/1.1"
     int status = 0;
     QByteArray reason;
-    QList<QPair<QByteArray, QByteArray>> headers;  // in order, names as sent, values trimmed
-    QByteArray body;                               // de-chunked; empty for HEAD, 1xx, 204, 304
+    QList<QPair<QByteArray, QByteArray>> headers; // in order, names as sent, values trimmed
+    QByteArray body;                              // de-chunked; empty for HEAD, 1xx, 204, 304
     QList<QPair<QByteArray, QByteArray>> trailers;
     bool isChunked = false;
-    bool isCloseDelimited = false;  // the body ran until the peer closed the connection
-    QList<qint64> chunkSizes;       // data chunks in order, the last (zero) chunk not counted
+    bool isCloseDelimited = false; // the body ran until the peer closed the connection
+    QList<qint64> chunkSizes;      // data chunks in order, the last (zero) chunk not counted
 
     bool isInterim() const { return status >= 100 && status < 200; }
     // Header field value, name compared case-insensitively; repeated fields joined with ", ".
@@ -78,10 +78,10 @@ struct Response
 
 struct Limits
 {
-    qsizetype maxLine = 64 * 1024;         // bytes of one line without its CRLF (status, header,
-                                           // chunk-size or trailer line)
-    int maxHeaders = 256;                  // lines in one header (or trailer) section
-    qint64 maxBody = 256LL * 1024 * 1024;  // bytes of one response body, de-chunked
+    // Bytes of one line without its CRLF: status, header, chunk-size or trailer line.
+    qsizetype maxLine = qsizetype(64) * 1024;
+    int maxHeaders = 256;                 // lines in one header (or trailer) section
+    qint64 maxBody = 256LL * 1024 * 1024; // bytes of one response body, de-chunked
 };
 
 class ResponseParser
@@ -115,20 +115,20 @@ private:
     enum class State {
         StatusLine,
         Headers,
-        Body,  // Content-Length
+        Body, // Content-Length
         CloseDelimitedBody,
         ChunkSize,
         ChunkData,
         ChunkDataEnd,
         Trailers,
-        Opaque,  // after 101 or a CONNECT tunnel: no longer HTTP
+        Opaque, // after 101 or a CONNECT tunnel: no longer HTTP
         Failed,
     };
 
     struct Line
     {
-        QByteArray raw;   // as on the wire, LF (and CR) included
-        QByteArray text;  // without the line ending
+        QByteArray raw;  // as on the wire, LF (and CR) included
+        QByteArray text; // without the line ending
     };
 
     std::optional<Line> takeLine(QByteArrayView bytes, qsizetype &pos, QLatin1StringView what,
@@ -152,26 +152,25 @@ private:
 
     void completeResponse(State next);
     void fail(const QString &message, const QByteArray &raw, QList<Segment> &out);
-    void push(SegmentKind kind, QByteArrayView raw, const QString &note,
-              QList<Segment> &out) const;
+    void push(SegmentKind kind, QByteArrayView raw, const QString &note, QList<Segment> &out) const;
 
     Limits m_limits;
     State m_state = State::StatusLine;
-    QList<QByteArray> m_methods;  // queued request methods, oldest first
+    QList<QByteArray> m_methods; // queued request methods, oldest first
     QList<Response> m_responses;
     QString m_error;
-    int m_index = 0;  // response index of the segments being produced
-    QByteArray m_line;  // partial line (or the CR of a chunk's CRLF) carried between feeds
+    int m_index = 0;   // response index of the segments being produced
+    QByteArray m_line; // partial line (or the CR of a chunk's CRLF) carried between feeds
 
     // The response in progress and its framing.
     Response m_current;
-    int m_sectionLines = 0;  // lines of the current header or trailer section
+    int m_sectionLines = 0; // lines of the current header or trailer section
     std::optional<qint64> m_contentLength;
     bool m_hasTransferEncoding = false;
-    QByteArray m_lastCoding;  // last transfer coding seen, lower case
-    qint64 m_left = 0;        // Body: bytes still to come; ChunkData: bytes left of this chunk
-    qint64 m_total = 0;       // Body: Content-Length; ChunkData: size of this chunk
-    QString m_opaqueNote;     // note for the bytes after an upgrade or a tunnel
+    QByteArray m_lastCoding; // last transfer coding seen, lower case
+    qint64 m_left = 0;       // Body: bytes still to come; ChunkData: bytes left of this chunk
+    qint64 m_total = 0;      // Body: Content-Length; ChunkData: size of this chunk
+    QString m_opaqueNote;    // note for the bytes after an upgrade or a tunnel
 };
 
 } // namespace httpwire

@@ -10,9 +10,9 @@
 // onto the pixel span [left, left + width). Times are qint64 nanoseconds on the one monotonic
 // clock of a recording; x positions are double pixels in the widget's coordinates.
 //
-// A plain value type: copyable, no QObject, reentrant; only ticks() and formatDuration()
-// allocate. Every function is defined for every input (times at the qint64 limits, negative
-// times, NaN or infinite pixels and factors): nothing divides by zero or overflows.
+// A plain value type: copyable, no QObject; const functions are thread-safe. Every function
+// is defined for every input (times at the qint64 limits, negative times, NaN or infinite
+// pixels and factors): nothing divides by zero or overflows.
 //
 // Invariants, kept by the constructor and both setters:
 //  - the window spans 1 to INT64_MAX ns. An empty or reversed window becomes
@@ -28,7 +28,7 @@ public:
     struct Tick
     {
         qint64 ns = 0; // absolute time, a multiple of the tick step away from originNs()
-        double x = 0;  // timeToX(ns), inside [left(), right())
+        double x = 0;  // timeToX(ns), between left() and right()
         bool isMajor = false;
         QString label; // formatDuration(ns - originNs(), major step) for majors
     };
@@ -37,7 +37,7 @@ public:
     static constexpr qint64 kMaxSpanNs = 24LL * 60 * 60 * 1'000'000'000; // zoom-out limit: 24 h
     static constexpr double kMaxWidthPx = 1'000'000;
     static constexpr double kDefaultMinPixelsBetweenMajor = 80;
-    static constexpr double kMinPixelsBetweenMajor = 10; // ticks() raises smaller requests to this
+    static constexpr double kMinPixelsBetweenMajor = 10; // smaller requests are raised to this
     static constexpr double kMinPixelsBetweenMinor = 4;  // denser minor ticks are left out
 
     // [0, 1 s) onto one pixel at x = 0, origin 0.
@@ -95,7 +95,8 @@ public:
     // majorStepNs() counted from originNs(). Minor ticks split each major interval into 5
     // (leading digit 1 or 5), 4 (leading digit 2) or 6 (1 min, 30 min, 1 h) parts; they are left
     // out when a part is not a whole ns or is narrower than kMinPixelsBetweenMinor. At most
-    // width / max(minPixelsBetweenMajor, kMinPixelsBetweenMajor) + 1 majors. Empty if the
+    // width / max(minPixelsBetweenMajor, kMinPixelsBetweenMajor) + 1 majors (for a window of
+    // centuries or an infinite minimum, the ladder's largest step: at most two). Empty if the
     // window is so far from originNs() that the distance does not fit in qint64.
     QList<Tick> ticks(double minPixelsBetweenMajor = kDefaultMinPixelsBetweenMajor) const;
 
@@ -103,9 +104,11 @@ public:
     // "−1.5 ms", "2:05", "1:02:03".
     //  - resolutionNs >= 60 s: clock format m:ss, or h:mm:ss from one hour on, rounded to
     //    whole seconds;
-    //  - otherwise a decimal number in ns, µs, ms or s: the largest unit not above
-    //    max(|ns|, 10 * resolutionNs), rounded to the largest power of ten of ns not above
-    //    resolutionNs, trailing zeros dropped ("1.5 ms", "2 ms", never "2.000 ms").
+    //  - otherwise a decimal number rounded to the largest power of ten of ns not above
+    //    resolutionNs, in the largest of ns, µs, ms and s not above max(|rounded ns|,
+    //    10 * resolutionNs), trailing zeros dropped ("1.5 ms", "2 ms", never "2.000 ms").
+    //    So adjacent multiples of a 1-2-5 step always read differently, an axis step of
+    //    0.5 ms reads in ms, and a time far from the origin in the largest unit ("300.0001 s").
     // Negative values start with U+2212 MINUS SIGN unless they round to 0; "µs" uses U+00B5
     // MICRO SIGN; digits are ASCII with '.' as the decimal point, whatever the locale.
     // A resolution below 1 ns counts as 1 ns.

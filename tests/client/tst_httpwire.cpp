@@ -21,7 +21,7 @@ struct Run
     QList<Segment> segments;
     QList<Response> responses;
     QString error;
-    bool failedOnClose = false;  // the error came from finish(), not from a read
+    bool failedOnClose = false; // the error came from finish(), not from a read
 };
 
 Run run(const QByteArrayList &pieces, const QByteArrayList &methods, bool closes,
@@ -89,10 +89,10 @@ QByteArray dump(const QList<Response> &responses)
     QByteArray text;
     for (const Response &response : responses) {
         text += response.version + ' ' + QByteArray::number(response.status) + " ["
-            + response.reason + "] headers{" + fields(response.headers) + "} body["
-            + response.body.toHex() + "] trailers{" + fields(response.trailers) + "} chunked="
-            + QByteArray::number(response.isChunked) + " close="
-            + QByteArray::number(response.isCloseDelimited) + " sizes=";
+                + response.reason + "] headers{" + fields(response.headers) + "} body["
+                + response.body.toHex() + "] trailers{" + fields(response.trailers)
+                + "} chunked=" + QByteArray::number(response.isChunked)
+                + " close=" + QByteArray::number(response.isCloseDelimited) + " sizes=";
         for (qint64 size : response.chunkSizes)
             text += QByteArray::number(size) + ',';
         text += '\n';
@@ -102,33 +102,33 @@ QByteArray dump(const QList<Response> &responses)
 
 // A chunked response exactly as GET /records?count=3&format=json-array puts it on the wire:
 // one JSON array, split across three chunks, none of them valid JSON on its own.
-const QByteArray kChunkedJsonWire =
-    "HTTP/1.1 200 OK\r\n"
-    "Date: Mon, 03 Jun 2024 09:12:45 GMT\r\n"
-    "Server: StreamLab/0.1.0\r\n"
-    "Content-Type: application/json; charset=utf-8\r\n"
-    "Cache-Control: no-store\r\n"
-    "Transfer-Encoding: chunked\r\n"
-    "Access-Control-Allow-Origin: *\r\n"
-    "X-StreamLab-Id: 7\r\n"
-    "\r\n"
-    "3b\r\n"
-    "[\n{\"name\":\"Alice\",\"of\":3,\"seq\":1,\"t_server_ns\":81234567000}\r\n"
-    "39\r\n"
-    ",\n{\"name\":\"Bob\",\"of\":3,\"seq\":2,\"t_server_ns\":81734901000}\r\n"
-    "40\r\n"
-    ",\n{\"name\":\"Charlie\",\"of\":3,\"seq\":3,\"t_server_ns\":82235112000}\n]\n\r\n"
-    "0\r\n"
-    "\r\n"_ba;
+const QByteArray kChunkedJsonWire
+    = "HTTP/1.1 200 OK\r\n"
+      "Date: Mon, 03 Jun 2024 09:12:45 GMT\r\n"
+      "Server: StreamLab/0.1.0\r\n"
+      "Content-Type: application/json; charset=utf-8\r\n"
+      "Cache-Control: no-store\r\n"
+      "Transfer-Encoding: chunked\r\n"
+      "Access-Control-Allow-Origin: *\r\n"
+      "X-StreamLab-Id: 7\r\n"
+      "\r\n"
+      "3b\r\n"
+      "[\n{\"name\":\"Alice\",\"of\":3,\"seq\":1,\"t_server_ns\":81234567000}\r\n"
+      "39\r\n"
+      ",\n{\"name\":\"Bob\",\"of\":3,\"seq\":2,\"t_server_ns\":81734901000}\r\n"
+      "40\r\n"
+      ",\n{\"name\":\"Charlie\",\"of\":3,\"seq\":3,\"t_server_ns\":82235112000}\n]\n\r\n"
+      "0\r\n"
+      "\r\n"_ba;
 
 const QByteArray kSimple = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
                            "\r\nhello"_ba;
-const QByteArray kChunkedWithTrailers =
-    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: Expires, X-Sum\r\n\r\n"
-    "5;name=value\r\nhello\r\n7 ; quoted=\"a;b\"\r\n, world\r\n0;last=1\r\n"
-    "Expires: never\r\nX-Sum: 12\r\n\r\n"_ba;
-const QByteArray kContinueThenOk =
-    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"_ba;
+const QByteArray kChunkedWithTrailers
+    = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: Expires, X-Sum\r\n\r\n"
+      "5;name=value\r\nhello\r\n7 ; quoted=\"a;b\"\r\n, world\r\n0;last=1\r\n"
+      "Expires: never\r\nX-Sum: 12\r\n\r\n"_ba;
+const QByteArray kContinueThenOk
+    = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"_ba;
 const QByteArray kHeadThenGet = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"
                                 "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"_ba;
 const QByteArray kUpgrade = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
@@ -146,19 +146,19 @@ class tst_HttpWire : public QObject
     Q_OBJECT
 
 private slots:
-    void contentLength_data() { addParseColumns(); addContentLengthRows(); }
+    void contentLength_data();
     void contentLength() { verifyParse(); }
-    void chunked_data() { addParseColumns(); addChunkedRows(); }
+    void chunked_data();
     void chunked() { verifyParse(); }
-    void withoutBody_data() { addParseColumns(); addWithoutBodyRows(); }
+    void withoutBody_data();
     void withoutBody() { verifyParse(); }
-    void closeDelimited_data() { addParseColumns(); addCloseDelimitedRows(); }
+    void closeDelimited_data();
     void closeDelimited() { verifyParse(); }
-    void badHead_data() { addParseColumns(); addBadHeadRows(); }
+    void badHead_data();
     void badHead() { verifyParse(); }
-    void badChunks_data() { addParseColumns(); addBadChunkRows(); }
+    void badChunks_data();
     void badChunks() { verifyParse(); }
-    void closedTooEarly_data() { addParseColumns(); addClosedTooEarlyRows(); }
+    void closedTooEarly_data();
     void closedTooEarly() { verifyParse(); }
     void splitAnywhere_data();
     void splitAnywhere();
@@ -176,25 +176,20 @@ private slots:
 
 private:
     static void addParseColumns();
-    static void addContentLengthRows();
-    static void addChunkedRows();
-    static void addWithoutBodyRows();
-    static void addCloseDelimitedRows();
-    static void addBadHeadRows();
-    static void addBadChunkRows();
-    static void addClosedTooEarlyRows();
+    static void addLineLimitRows();
+    static void addBodyLimitRows();
     static void verifyParse();
 };
 
 void tst_HttpWire::addParseColumns()
 {
-    QTest::addColumn<QByteArrayList>("pieces");   // the reads, in order
-    QTest::addColumn<QByteArrayList>("methods");  // requests sent, in order
-    QTest::addColumn<bool>("closes");             // the peer closes after the last read
-    QTest::addColumn<QString>("kinds");           // every segment, in order
-    QTest::addColumn<QList<int>>("statuses");     // completed responses
+    QTest::addColumn<QByteArrayList>("pieces");  // the reads, in order
+    QTest::addColumn<QByteArrayList>("methods"); // requests sent, in order
+    QTest::addColumn<bool>("closes");            // the peer closes after the last read
+    QTest::addColumn<QString>("kinds");          // every segment, in order
+    QTest::addColumn<QList<int>>("statuses");    // completed responses
     QTest::addColumn<QByteArrayList>("bodies");
-    QTest::addColumn<QString>("error");           // part of errorString(); empty: no error
+    QTest::addColumn<QString>("error"); // part of errorString(); empty: no error
 }
 
 void tst_HttpWire::verifyParse()
@@ -237,8 +232,9 @@ void tst_HttpWire::verifyParse()
     QVERIFY(!result.parser.isIdle());
 }
 
-void tst_HttpWire::addContentLengthRows()
+void tst_HttpWire::contentLength_data()
 {
+    addParseColumns();
     const QString head = u"StatusLine HeaderLine HeaderEnd"_s;
     QTest::newRow("simple_content_length")
         << Bytes{kSimple} << Bytes{} << false
@@ -257,10 +253,11 @@ void tst_HttpWire::addContentLengthRows()
         << head + u" BodyData"_s << QList<int>{200} << Bytes{"abc"} << QString();
     QTest::newRow("two_keep_alive_responses_in_one_read")
         << Bytes{"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none"
-                 "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n"}
+                 "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: "
+                 "chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n"}
         << Bytes{} << false
         << head + u" BodyData "_s + head
-            + u" ChunkSizeLine ChunkData ChunkDataEnd LastChunk TrailerEnd"_s
+               + u" ChunkSizeLine ChunkData ChunkDataEnd LastChunk TrailerEnd"_s
         << QList<int>{200, 404} << Bytes{"one", "two"} << QString();
     QTest::newRow("identical_repeated_content_length_accepted")
         << Bytes{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2, 2\r\n\r\nok"}
@@ -271,8 +268,7 @@ void tst_HttpWire::addContentLengthRows()
         << head + u" BodyData"_s << QList<int>{200} << Bytes{"ok"} << QString();
     QTest::newRow("obsolete_line_folding_unfolded")
         << Bytes{"HTTP/1.1 200 OK\r\nX-Long: one\r\n two\r\n\tthree\r\nContent-Length: 0\r\n\r\n"}
-        << Bytes{} << false
-        << u"StatusLine HeaderLine HeaderLine HeaderLine HeaderLine HeaderEnd"_s
+        << Bytes{} << false << u"StatusLine HeaderLine HeaderLine HeaderLine HeaderLine HeaderEnd"_s
         << QList<int>{200} << Bytes{""} << QString();
     QTest::newRow("status_413_then_close")
         << Bytes{"HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\n"
@@ -281,8 +277,9 @@ void tst_HttpWire::addContentLengthRows()
         << QList<int>{413} << Bytes{"too big!"} << QString();
 }
 
-void tst_HttpWire::addChunkedRows()
+void tst_HttpWire::chunked_data()
 {
+    addParseColumns();
     const QString head = u"StatusLine HeaderLine HeaderEnd"_s;
     const QString oneChunk = u" ChunkSizeLine ChunkData ChunkDataEnd LastChunk TrailerEnd"_s;
     QTest::newRow("chunked_with_extensions_and_trailers")
@@ -300,10 +297,12 @@ void tst_HttpWire::addChunkedRows()
                  "\n0\r\n\r", "\n"}
         << Bytes{} << false << head + oneChunk << QList<int>{200} << Bytes{"abc"} << QString();
     QTest::newRow("chunk_data_arrives_in_three_reads")
-        << Bytes{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n" + QByteArray(400, 'a'),
+        << Bytes{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n"
+                     + QByteArray(400, 'a'),
                  QByteArray(500, 'b'), QByteArray(100, 'c') + "\r\n0\r\n\r\n"}
         << Bytes{} << false
-        << head + u" ChunkSizeLine ChunkData ChunkData ChunkData ChunkDataEnd LastChunk TrailerEnd"_s
+        << head
+               + u" ChunkSizeLine ChunkData ChunkData ChunkData ChunkDataEnd LastChunk TrailerEnd"_s
         << QList<int>{200}
         << Bytes{QByteArray(400, 'a') + QByteArray(500, 'b') + QByteArray(100, 'c')} << QString();
     QTest::newRow("chunked_with_bare_lf")
@@ -316,18 +315,19 @@ void tst_HttpWire::addChunkedRows()
         << QList<int>{200} << Bytes{"ok"} << QString();
 }
 
-// Responses that have no body whatever their headers say (RFC 9112 §6.3 rules 1 and 2), each
+// Responses that have no body whatever their headers say (RFC 9112 §6.3 rule 1), each
 // followed by another response that a body read by mistake would swallow.
-void tst_HttpWire::addWithoutBodyRows()
+void tst_HttpWire::withoutBody_data()
 {
+    addParseColumns();
     const QString head = u"StatusLine HeaderLine HeaderEnd"_s;
     const QByteArray next = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-    QTest::newRow("continue_100_then_200")
-        << Bytes{kContinueThenOk} << Bytes{"POST"} << false
-        << u"StatusLine HeaderEnd "_s + head + u" BodyData"_s << QList<int>{100, 200}
-        << Bytes{"", "ok"} << QString();
+    QTest::newRow("continue_100_then_200") << Bytes{kContinueThenOk} << Bytes{"POST"} << false
+                                           << u"StatusLine HeaderEnd "_s + head + u" BodyData"_s
+                                           << QList<int>{100, 200} << Bytes{"", "ok"} << QString();
     QTest::newRow("continue_100_then_head_response_then_get")
-        << Bytes{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n" + next}
+        << Bytes{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"
+                 + next}
         << Bytes{"HEAD", "GET"} << false
         << u"StatusLine HeaderEnd "_s + head + u' ' + head + u" BodyData"_s
         << QList<int>{100, 200, 200} << Bytes{"", "", "ok"} << QString();
@@ -349,19 +349,21 @@ void tst_HttpWire::addWithoutBodyRows()
         << QString();
     QTest::newRow("no_body_304_then_next")
         << Bytes{"HTTP/1.1 304 Not Modified\r\nContent-Length: 7\r\n\r\n" + next} << Bytes{}
-        << false << head + u' ' + head + u" BodyData"_s << QList<int>{304, 200}
-        << Bytes{"", "ok"} << QString();
+        << false << head + u' ' + head + u" BodyData"_s << QList<int>{304, 200} << Bytes{"", "ok"}
+        << QString();
     QTest::newRow("pipelined_get_head_get")
         << Bytes{"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"
-                 "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + next}
+                 "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n"
+                 + next}
         << Bytes{"GET", "HEAD", "GET"} << false
-        << head + u" BodyData "_s + head + u' ' + head + u" BodyData"_s
-        << QList<int>{200, 200, 200} << Bytes{"a", "", "ok"} << QString();
+        << head + u" BodyData "_s + head + u' ' + head + u" BodyData"_s << QList<int>{200, 200, 200}
+        << Bytes{"a", "", "ok"} << QString();
 }
 
 // Bodies that end only when the peer closes, and connections that stop speaking HTTP.
-void tst_HttpWire::addCloseDelimitedRows()
+void tst_HttpWire::closeDelimited_data()
 {
+    addParseColumns();
     QTest::newRow("close_delimited_body_completed_by_finish")
         << Bytes{"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nfirst ", "second"} << Bytes{}
         << true << u"StatusLine HeaderLine HeaderEnd BodyData BodyData"_s << QList<int>{200}
@@ -384,24 +386,25 @@ void tst_HttpWire::addCloseDelimitedRows()
         << Bytes{"hello"} << QString();
     QTest::newRow("upgrade_101_then_websocket_bytes")
         << Bytes{kUpgrade} << Bytes{"GET"} << true
-        << u"StatusLine HeaderLine HeaderLine HeaderEnd BodyData"_s << QList<int>{101}
-        << Bytes{""} << QString();
+        << u"StatusLine HeaderLine HeaderLine HeaderEnd BodyData"_s << QList<int>{101} << Bytes{""}
+        << QString();
     QTest::newRow("connect_200_then_tunnel_bytes")
         << Bytes{"HTTP/1.1 200 Connection Established\r\n\r\n\x16\x03\x01\x00\x05"_ba, "more"}
         << Bytes{"CONNECT"} << true << u"StatusLine HeaderEnd BodyData BodyData"_s
         << QList<int>{200} << Bytes{""} << QString();
 }
 
-void tst_HttpWire::addBadHeadRows()
+void tst_HttpWire::badHead_data()
 {
+    addParseColumns();
     const auto statusLine = [](const char *name, const QByteArray &line, const char *error) {
         QTest::newRow(name) << Bytes{line} << Bytes{} << false << u"Error"_s << QList<int>{}
                             << Bytes{} << QString::fromLatin1(error);
     };
     const auto header = [](const char *name, const QByteArray &line, const char *error) {
         QTest::newRow(name) << Bytes{"HTTP/1.1 200 OK\r\nServer: x\r\n" + line + "\r\n"} << Bytes{}
-                            << false << u"StatusLine HeaderLine Error"_s << QList<int>{}
-                            << Bytes{} << QString::fromLatin1(error);
+                            << false << u"StatusLine HeaderLine Error"_s << QList<int>{} << Bytes{}
+                            << QString::fromLatin1(error);
     };
     statusLine("bad_status_line_not_http", "SSH-2.0-OpenSSH_9.2\r\n", "bad status line");
     statusLine("bad_status_line_version", "HTTP/2 200 OK\r\n", "not HTTP/1.x");
@@ -432,8 +435,8 @@ void tst_HttpWire::addBadHeadRows()
         << u"StatusLine HeaderLine Error"_s << QList<int>{} << Bytes{}
         << u"obsolete line folding in the framing field Content-Length"_s;
     QTest::newRow("folded_line_before_first_header")
-        << Bytes{"HTTP/1.1 200 OK\r\n folded\r\n\r\n"} << Bytes{} << false
-        << u"StatusLine Error"_s << QList<int>{} << Bytes{} << u"before the first field"_s;
+        << Bytes{"HTTP/1.1 200 OK\r\n folded\r\n\r\n"} << Bytes{} << false << u"StatusLine Error"_s
+        << QList<int>{} << Bytes{} << u"before the first field"_s;
 
     QByteArray manyHeaders = "HTTP/1.1 200 OK\r\n";
     for (int i = 0; i < 257; ++i)
@@ -452,8 +455,9 @@ void tst_HttpWire::addBadHeadRows()
         << Bytes{"hello"} << u"bad status line \"garbage\""_s;
 }
 
-void tst_HttpWire::addBadChunkRows()
+void tst_HttpWire::badChunks_data()
 {
+    addParseColumns();
     const QByteArray head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
     const auto row = [&](const char *name, const QByteArray &body, const char *kinds,
                          const char *error) {
@@ -482,14 +486,15 @@ void tst_HttpWire::addBadChunkRows()
 }
 
 // The peer closes while a response is incomplete.
-void tst_HttpWire::addClosedTooEarlyRows()
+void tst_HttpWire::closedTooEarly_data()
 {
+    addParseColumns();
     const QByteArray chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
-    const auto row = [](const char *name, const QByteArray &wire, const char *kinds,
-                        const char *error) {
-        QTest::newRow(name) << Bytes{wire} << Bytes{} << true << QString::fromLatin1(kinds)
-                            << QList<int>{} << Bytes{} << QString::fromLatin1(error);
-    };
+    const auto row
+        = [](const char *name, const QByteArray &wire, const char *kinds, const char *error) {
+              QTest::newRow(name) << Bytes{wire} << Bytes{} << true << QString::fromLatin1(kinds)
+                                  << QList<int>{} << Bytes{} << QString::fromLatin1(error);
+          };
     row("closed_in_the_middle_of_chunk_data", chunked + "a\r\nabc",
         "StatusLine HeaderLine HeaderEnd ChunkSizeLine ChunkData Error",
         "connection closed in the middle of chunk data (7 of 10 bytes missing)");
@@ -507,8 +512,8 @@ void tst_HttpWire::addClosedTooEarlyRows()
     row("closed_in_the_middle_of_content_length_body",
         "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
         "StatusLine HeaderLine HeaderEnd BodyData Error", "(7 of 10 bytes missing)");
-    row("closed_in_the_middle_of_the_headers", "HTTP/1.1 200 OK\r\nContent-Le",
-        "StatusLine Error", "in the middle of the header section");
+    row("closed_in_the_middle_of_the_headers", "HTTP/1.1 200 OK\r\nContent-Le", "StatusLine Error",
+        "in the middle of the header section");
     QTest::newRow("closed_in_the_middle_of_the_status_line")
         << Bytes{kSimple + "HTTP/1.1 2"} << Bytes{} << true
         << u"StatusLine HeaderLine HeaderLine HeaderEnd BodyData Error"_s << QList<int>{200}
@@ -522,7 +527,8 @@ void tst_HttpWire::splitAnywhere_data()
     QTest::addColumn<bool>("closes");
 
     QTest::newRow("simple_content_length") << kSimple << Bytes{} << false;
-    QTest::newRow("chunked_with_extensions_and_trailers") << kChunkedWithTrailers << Bytes{} << false;
+    QTest::newRow("chunked_with_extensions_and_trailers")
+        << kChunkedWithTrailers << Bytes{} << false;
     QTest::newRow("chunked_json_records") << kChunkedJsonWire << Bytes{} << false;
     QTest::newRow("continue_100_then_200") << kContinueThenOk << Bytes{"POST"} << false;
     QTest::newRow("head_response_then_get") << kHeadThenGet << Bytes{"HEAD", "GET"} << false;
@@ -554,8 +560,8 @@ void tst_HttpWire::splitAnywhere()
         splits.append(QByteArrayList{wire.first(at), wire.sliced(at)});
     for (const QByteArrayList &pieces : std::as_const(splits)) {
         const Run split = run(pieces, methods, closes);
-        const QByteArray where = "first piece " + QByteArray::number(pieces.first().size())
-            + " of " + QByteArray::number(pieces.size());
+        const QByteArray where = "first piece " + QByteArray::number(pieces.first().size()) + " of "
+                                 + QByteArray::number(pieces.size());
         QVERIFY2(dump(split.responses) == dump(whole.responses), where);
         QVERIFY2(rawOf(split.segments) == rawOf(whole.segments), where);
         QVERIFY2(kindsOf(split.segments, true) == kindsOf(whole.segments, true), where);
@@ -568,7 +574,7 @@ void tst_HttpWire::notes_data()
     QTest::addColumn<QByteArrayList>("pieces");
     QTest::addColumn<QByteArrayList>("methods");
     QTest::addColumn<QString>("kind");
-    QTest::addColumn<int>("occurrence");  // 0: the first segment of that kind
+    QTest::addColumn<int>("occurrence"); // 0: the first segment of that kind
     QTest::addColumn<QString>("note");
 
     const QByteArray chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -585,19 +591,24 @@ void tst_HttpWire::notes_data()
     QTest::newRow("header_end_of_head_response")
         << Bytes{kHeadThenGet} << Bytes{"HEAD"} << u"HeaderEnd"_s << 0
         << u"end of headers; no body (a response to HEAD)"_s;
-    QTest::newRow("body_piece")
-        << Bytes{"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab", "cdefg"} << Bytes{}
-        << u"BodyData"_s << 1 << u"body 5 bytes (3 of 10 left)"_s;
+    QTest::newRow("body_piece") << Bytes{"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab", "cdefg"}
+                                << Bytes{} << u"BodyData"_s << 1
+                                << u"body 5 bytes (3 of 10 left)"_s;
     QTest::newRow("chunk_size_line") << Bytes{chunked} << Bytes{} << u"ChunkSizeLine"_s << 0
                                      << u"chunk of 26 bytes (0x1a), extension ;lang=en"_s;
     QTest::newRow("chunk_data") << Bytes{chunked} << Bytes{} << u"ChunkData"_s << 0
                                 << u"chunk data 26 bytes (0 of 26 left)"_s;
+    QTest::newRow("chunk_data_end")
+        << Bytes{chunked} << Bytes{} << u"ChunkDataEnd"_s << 0 << u"CRLF after chunk data"_s;
+    QTest::newRow("chunk_data_end_bare_lf")
+        << Bytes{"HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n1\nx\n0\n\n"} << Bytes{}
+        << u"ChunkDataEnd"_s << 0 << u"bare LF after chunk data"_s;
     QTest::newRow("last_chunk") << Bytes{chunked} << Bytes{} << u"LastChunk"_s << 0
                                 << u"last chunk"_s;
     QTest::newRow("trailer_line") << Bytes{chunked} << Bytes{} << u"TrailerLine"_s << 0
                                   << u"trailer X-Sum"_s;
-    QTest::newRow("upgraded_bytes") << Bytes{kUpgrade} << Bytes{} << u"BodyData"_s << 0
-                                    << u"upgraded protocol bytes"_s;
+    QTest::newRow("upgraded_bytes")
+        << Bytes{kUpgrade} << Bytes{} << u"BodyData"_s << 0 << u"upgraded protocol bytes"_s;
     QTest::newRow("error_is_printable")
         << Bytes{"\x01\x02\xff garbage \x1b[31m\r\n"_ba} << Bytes{} << u"Error"_s << 0
         << u"bad status line \"\\x01\\x02\\xff garbage \\x1b[31m\": it does not start with "
@@ -626,15 +637,15 @@ void tst_HttpWire::responseIndexes_data()
 {
     QTest::addColumn<QByteArray>("wire");
     QTest::addColumn<QByteArrayList>("methods");
-    QTest::addColumn<QList<int>>("indexes");  // of every segment, in order
+    QTest::addColumn<QList<int>>("indexes"); // of every segment, in order
 
     QTest::newRow("keep_alive_continue_and_upgrade")
         << kContinueThenOk + kUpgrade << Bytes{"POST", "GET"}
         << QList<int>{0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2};
-    QTest::newRow("error_belongs_to_the_next_response")
-        << kSimple + "junk\r\n" << Bytes{} << QList<int>{0, 0, 0, 0, 0, 1};
-    QTest::newRow("head_then_get") << kHeadThenGet << Bytes{"HEAD"}
-                                   << QList<int>{0, 0, 0, 1, 1, 1, 1};
+    QTest::newRow("error_belongs_to_the_next_response") << kSimple + "junk\r\n"
+                                                        << Bytes{} << QList<int>{0, 0, 0, 0, 0, 1};
+    QTest::newRow("head_then_get")
+        << kHeadThenGet << Bytes{"HEAD"} << QList<int>{0, 0, 0, 1, 1, 1, 1};
 }
 
 void tst_HttpWire::responseIndexes()
@@ -657,8 +668,13 @@ void tst_HttpWire::limits_data()
     QTest::addColumn<qint64>("maxBody");
     QTest::addColumn<QByteArray>("wire");
     QTest::addColumn<bool>("closes");
-    QTest::addColumn<QString>("error");  // empty: within the limits
+    QTest::addColumn<QString>("error"); // empty: within the limits
+    addLineLimitRows();
+    addBodyLimitRows();
+}
 
+void tst_HttpWire::addLineLimitRows()
+{
     const QByteArray chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
     QTest::newRow("line_of_exactly_max_line_accepted")
         << 15 << 8 << qint64(100) << "HTTP/1.1 200 OK\r\n\r\n"_ba << true << QString();
@@ -674,8 +690,8 @@ void tst_HttpWire::limits_data()
         << 14 << 8 << qint64(100) << "HTTP/1.1 200 OK, and on and on"_ba << false
         << u"status line longer than 14 bytes"_s;
     QTest::newRow("header_line_over_max_line")
-        << 20 << 8 << qint64(100) << "HTTP/1.1 200 OK\r\nX-Long: 0123456789abc\r\n\r\n"_ba
-        << false << u"header line longer than 20 bytes"_s;
+        << 20 << 8 << qint64(100) << "HTTP/1.1 200 OK\r\nX-Long: 0123456789abc\r\n\r\n"_ba << false
+        << u"header line longer than 20 bytes"_s;
     QTest::newRow("chunk_size_line_over_max_line")
         << 26 << 8 << qint64(100) << chunked + "1;a-very-long-extension=123\r\nx\r\n0\r\n\r\n"
         << false << u"chunk-size line longer than 26 bytes"_s;
@@ -686,8 +702,8 @@ void tst_HttpWire::limits_data()
         << 100 << 2 << qint64(100) << "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\n\r\n"_ba << true
         << QString();
     QTest::newRow("headers_one_over_max_headers")
-        << 100 << 2 << qint64(100) << "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n"_ba
-        << false << u"more than 2 header fields"_s;
+        << 100 << 2 << qint64(100) << "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n"_ba << false
+        << u"more than 2 header fields"_s;
     QTest::newRow("folded_lines_count_against_max_headers")
         << 100 << 2 << qint64(100) << "HTTP/1.1 200 OK\r\nA: 1\r\n 2\r\n 3\r\n\r\n"_ba << false
         << u"more than 2 header fields"_s;
@@ -697,20 +713,25 @@ void tst_HttpWire::limits_data()
            "0\r\nA: 1\r\nB: 2\r\n\r\n"_ba
         << false << QString();
     QTest::newRow("trailers_one_over_max_headers")
-        << 100 << 1 << qint64(100) << chunked + "0\r\nA: 1\r\nB: 2\r\n\r\n" << false
-        << u"more than 1 trailer fields"_s;
+        << 100 << 1 << qint64(100) << chunked + "0\r\nA: 1\r\nB: 2\r\n\r\n"
+        << false << u"more than 1 trailer fields"_s;
+}
+
+void tst_HttpWire::addBodyLimitRows()
+{
+    const QByteArray chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
     QTest::newRow("content_length_of_exactly_max_body")
-        << 100 << 8 << qint64(4) << "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd"_ba
-        << false << QString();
-    QTest::newRow("content_length_over_max_body")
-        << 100 << 8 << qint64(4) << "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nabcde"_ba
-        << false << u"body larger than the limit of 4 bytes (Content-Length: 5)"_s;
-    QTest::newRow("chunked_of_exactly_max_body")
-        << 100 << 8 << qint64(10) << chunked + "6\r\nabcdef\r\n4\r\nghij\r\n0\r\n\r\n" << false
+        << 100 << 8 << qint64(4) << "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd"_ba << false
         << QString();
+    QTest::newRow("content_length_over_max_body")
+        << 100 << 8 << qint64(4) << "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nabcde"_ba << false
+        << u"body larger than the limit of 4 bytes (Content-Length: 5)"_s;
+    QTest::newRow("chunked_of_exactly_max_body")
+        << 100 << 8 << qint64(10) << chunked + "6\r\nabcdef\r\n4\r\nghij\r\n0\r\n\r\n"
+        << false << QString();
     QTest::newRow("chunked_over_max_body")
-        << 100 << 8 << qint64(10) << chunked + "6\r\nabcdef\r\n5\r\nghijk\r\n0\r\n\r\n" << false
-        << u"body larger than the limit of 10 bytes: a chunk of 5 bytes after 6 bytes"_s;
+        << 100 << 8 << qint64(10) << chunked + "6\r\nabcdef\r\n5\r\nghijk\r\n0\r\n\r\n"
+        << false << u"body larger than the limit of 10 bytes: a chunk of 5 bytes after 6 bytes"_s;
     QTest::newRow("close_delimited_of_exactly_max_body")
         << 100 << 8 << qint64(6) << "HTTP/1.0 200 OK\r\n\r\nabcdef"_ba << true << QString();
     QTest::newRow("close_delimited_over_max_body")
@@ -740,8 +761,8 @@ void tst_HttpWire::limits()
             QVERIFY(wire.startsWith(rawOf(result.segments)));
         }
         for (const Segment &segment : result.segments) {
-            const bool isData = segment.kind == SegmentKind::BodyData
-                || segment.kind == SegmentKind::ChunkData;
+            const bool isData
+                = segment.kind == SegmentKind::BodyData || segment.kind == SegmentKind::ChunkData;
             if (!isData)
                 QVERIFY(segment.raw.size() <= maxLine + 2);
         }
@@ -762,7 +783,7 @@ void tst_HttpWire::partialLineStaysBounded()
         ++reads;
     }
     QVERIFY(parser.hasError());
-    QCOMPARE(reads, 16);  // 11 + 16 * 4096 bytes reach 65538 = maxLine + CRLF
+    QCOMPARE(reads, 16); // 11 + 16 * 4096 bytes reach 65538 = maxLine + CRLF
     QCOMPARE(segments.size(), 1);
     QCOMPARE(segments.first().kind, SegmentKind::Error);
     QCOMPARE(segments.first().raw.size(), Limits().maxLine + 2);
@@ -799,7 +820,7 @@ void tst_HttpWire::responseFields()
     QCOMPARE(closed.reason, QByteArray("Non-Authoritative  Information"));
     QVERIFY(closed.isCloseDelimited);
     QVERIFY(!closed.isChunked);
-    QCOMPARE(closed.headers.at(1).first, QByteArray("set-cookie"));  // as sent
+    QCOMPARE(closed.headers.at(1).first, QByteArray("set-cookie")); // as sent
     QCOMPARE(closed.value("Set-Cookie"), QByteArray("a=1, b=2"));
     QCOMPARE(closed.value("x-padded"), QByteArray("spaced out"));
     QVERIFY(closed.value("Content-Length").isNull());
@@ -838,18 +859,18 @@ void tst_HttpWire::idleAndStoppedStates()
 {
     ResponseParser parser;
     QVERIFY(parser.isIdle());
-    QVERIFY(parser.feed("HTTP/1.1 200 OK\r").isEmpty());  // a partial line is pending
+    QVERIFY(parser.feed("HTTP/1.1 200 OK\r").isEmpty()); // a partial line is pending
     QVERIFY(!parser.isIdle());
     parser.feed("\nContent-Length: 2\r\n\r\no");
     QVERIFY(!parser.isIdle());
     parser.feed("k");
     QVERIFY(parser.isIdle());
-    QVERIFY(parser.finish().isEmpty());  // a clean close between responses
+    QVERIFY(parser.finish().isEmpty()); // a clean close between responses
     QVERIFY(!parser.hasError());
     QVERIFY(parser.errorString().isEmpty());
 
     parser.feed(kUpgrade);
-    QVERIFY(!parser.isIdle());  // the rest of the connection is not HTTP any more
+    QVERIFY(!parser.isIdle()); // the rest of the connection is not HTTP any more
     QVERIFY(!parser.hasError());
     QCOMPARE(parser.responses().size(), 2);
 }
@@ -859,8 +880,9 @@ void tst_HttpWire::idleAndStoppedStates()
 // and the split never changes the outcome. Run under ASan/UBSan this also guards memory.
 void tst_HttpWire::mutatedWireNeverBreaksInvariants()
 {
-    const QByteArrayList samples{kSimple, kChunkedWithTrailers, kChunkedJsonWire,
-                                 kContinueThenOk, kHeadThenGet, kUpgrade, kCloseDelimited};
+    const QByteArrayList samples{kSimple,         kChunkedWithTrailers, kChunkedJsonWire,
+                                 kContinueThenOk, kHeadThenGet,         kUpgrade,
+                                 kCloseDelimited};
     const QByteArray interesting = "\r\n:;0 \t9aF-,\x00\xff"_ba;
     QRandomGenerator random(20240603);
     for (int round = 0; round < 3000; ++round) {
@@ -869,9 +891,15 @@ void tst_HttpWire::mutatedWireNeverBreaksInvariants()
             const int at = random.bounded(int(wire.size()));
             const char byte = interesting.at(random.bounded(int(interesting.size())));
             switch (random.bounded(3)) {
-            case 0: wire[at] = byte; break;
-            case 1: wire.insert(at, byte); break;
-            default: wire.remove(at, random.bounded(1, 8)); break;
+            case 0:
+                wire[at] = byte;
+                break;
+            case 1:
+                wire.insert(at, byte);
+                break;
+            default:
+                wire.remove(at, random.bounded(1, 8));
+                break;
             }
         }
         QByteArrayList pieces;

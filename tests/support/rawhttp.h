@@ -15,7 +15,9 @@ public:
     RawHttp() = default;
 
     bool connectTo(quint16 port, int timeoutMs = 5000);
-    // Sends raw request bytes; `method` tells the parser whether a body will follow.
+    // Sends raw request bytes; `method` tells the parser whether a body will follow. For
+    // pipelined requests in one send, only the first response's method is known: pipeline
+    // GETs only.
     void send(const QByteArray &bytes, QByteArrayView method = "GET");
     // A minimal well-formed request.
     void get(const QByteArray &target, const QByteArray &extraHeaders = {},

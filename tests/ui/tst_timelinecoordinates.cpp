@@ -129,6 +129,8 @@ private slots:
     void timeToXStaysFinite();
     void zoomKeepsAnchor_data();
     void zoomKeepsAnchor();
+    void zoomKeepsAnchorAtEveryPixel_data();
+    void zoomKeepsAnchorAtEveryPixel();
     void zoomInAndOutReturnsToAnchor();
     void zoomClampsSpan_data();
     void zoomClampsSpan();
@@ -379,6 +381,36 @@ void tst_TimelineCoordinates::zoomKeepsAnchor()
     QCOMPARE(zoomed.left(), c.left());
     QCOMPARE(zoomed.width(), c.width());
     QCOMPARE(zoomed.originNs(), c.originNs());
+}
+
+void tst_TimelineCoordinates::zoomKeepsAnchorAtEveryPixel_data()
+{
+    QTest::addColumn<qint64>("span");
+    QTest::addColumn<double>("width");
+    QTest::addColumn<double>("factor");
+
+    // Zooming in to the limit of one ns per pixel is where rounding the anchor and the new
+    // start to whole ns costs the most pixels.
+    QTest::newRow("to_1us_on_1000px") << kMs << 1000.0 << 1e6;
+    QTest::newRow("to_1ns_per_px_on_a_4k_screen") << kMs << 3840.0 << 1e6;
+    QTest::newRow("close_to_the_limit_on_1000px") << 3 * kUs << 1000.0 << 2.9;
+    QTest::newRow("out_from_the_limit_on_1000px") << kUs << 1000.0 << 0.37;
+}
+
+void tst_TimelineCoordinates::zoomKeepsAnchorAtEveryPixel()
+{
+    QFETCH(qint64, span);
+    QFETCH(double, width);
+    QFETCH(double, factor);
+
+    const TimelineCoordinates c(kS, kS + span, 0, width);
+    for (double x = 0.03; x < width; x += 0.71) {
+        const qint64 anchorNs = c.xToTime(x);
+        const TimelineCoordinates zoomed = c.zoomedAround(x, factor);
+        const double moved = zoomed.timeToX(anchorNs) - c.timeToX(anchorNs);
+        QVERIFY2(qAbs(moved) <= 0.5 + 1e-9,
+                 qPrintable(u"x %1: anchor moved %2 px"_s.arg(x).arg(moved)));
+    }
 }
 
 void tst_TimelineCoordinates::zoomInAndOutReturnsToAnchor()
