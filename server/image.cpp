@@ -17,13 +17,8 @@ void endpoints::image(const EndpointEnv &env, ResponseWriter &&writer)
     PacedPlan plan;
     plan.payload = env.samples->image();
     plan.pieceEnds = evenPieceEnds(plan.payload.size(), chunk);
-    checkPacedDuration(params, plan.pieceEnds.size(), interval, u"chunk"_s);
-    if (!params.isValid()) {
-        writer.sendText(400, params.error());
-        return;
-    }
     plan.intervalMs = int(interval);
     plan.isBuffered = mode == u"buffered"_s;
     plan.headers = {{"Content-Type", "image/png"}, {"Cache-Control", "no-store"}};
-    startPaced(env.streamParent, std::move(writer), std::move(plan));
+    servePaced(env.streamParent, std::move(writer), params, std::move(plan));
 }

@@ -82,20 +82,21 @@ QList<qsizetype> evenPieceEnds(qsizetype size, qint64 perPiece)
     return ends;
 }
 
-void checkPacedDuration(QueryParams &params, qsizetype pieces, qint64 intervalMs,
-                        const QString &chunkName)
+void servePaced(QObject *streamParent, ResponseWriter &&writer, QueryParams &params,
+                PacedPlan plan)
 {
-    const qint64 totalMs = qint64(pieces - 1) * intervalMs;
-    if (totalMs <= limits::kMaxDurationMs)
+    const qsizetype pieces = plan.pieceEnds.size();
+    const qint64 totalMs = qint64(pieces - 1) * plan.intervalMs;
+    if (params.isValid() && totalMs > limits::kMaxDurationMs) {
+        params.fail(u"interval: "_s + QString::number(plan.intervalMs) + u" ms × "_s
+                    + QString::number(pieces) + u" pieces = "_s + QString::number(totalMs / 1000)
+                    + u" s, over the limit of "_s + QString::number(limits::kMaxDurationMs / 1000)
+                    + u" s; raise chunk or lower interval"_s);
+    }
+    if (!params.isValid()) {
+        writer.sendText(400, params.error());
         return;
-    params.fail(u"interval: "_s + QString::number(intervalMs) + u" ms × "_s
-                + QString::number(pieces) + u" pieces = "_s + QString::number(totalMs / 1000)
-                + u" s, over the limit of "_s + QString::number(limits::kMaxDurationMs / 1000)
-                + u" s; raise "_s + chunkName + u" or lower interval"_s);
-}
-
-void startPaced(QObject *streamParent, ResponseWriter &&writer, PacedPlan plan)
-{
+    }
     auto *stream = new PacedStream(std::move(writer), std::move(plan), streamParent);
     stream->start();
 }

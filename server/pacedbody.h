@@ -22,10 +22,8 @@ struct PacedPlan
 QList<qsizetype> evenPieceEnds(qsizetype size, qint64 perPiece);
 
 // Piece k is written at k × interval; the buffered answer at (pieces − 1) × interval, so both
-// modes take the same time. Validates the total against limits::kMaxDurationMs and records
-// a message naming `interval` (and the chunk parameter) in `params` when it is too long.
-void checkPacedDuration(QueryParams &params, qsizetype pieces, qint64 intervalMs,
-                        const QString &chunkName);
-
-// Starts serving `plan`; the Stream object manages itself from here on.
-void startPaced(QObject *streamParent, ResponseWriter &&writer, PacedPlan plan);
+// modes take the same time. Checks that total against limits::kMaxDurationMs (naming
+// `interval` and `chunk` when it is too long), answers 400 with the first problem `params`
+// recorded, or starts serving `plan`; the Stream object manages itself from there on.
+void servePaced(QObject *streamParent, ResponseWriter &&writer, QueryParams &params,
+                PacedPlan plan);

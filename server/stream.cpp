@@ -76,23 +76,24 @@ void Stream::finish()
 {
     if (m_isDone)
         return;
-    m_isDone = true;
-    for (Pacer *pacer : findChildren<Pacer *>())
-        pacer->stop();
+    m_isDone = true;  // before end(): its flush can re-enter this stream through bytesWritten
     m_writer.end();
-    emit finished();
-    deleteLater();
+    release();
 }
 
 void Stream::onClientGone()
 {
-    if (m_isDone)
-        return;
+    if (!m_isDone)
+        release();  // the writer's destructor logs the response as incomplete
+}
+
+void Stream::release()
+{
     m_isDone = true;
     for (Pacer *pacer : findChildren<Pacer *>())
         pacer->stop();
     emit finished();
-    deleteLater();  // the writer's destructor logs the response as incomplete
+    deleteLater();
 }
 
 void Stream::pumpWhileDraining(qint64 low, std::function<bool()> refill)

@@ -65,6 +65,8 @@ protected:
 private:
     void onClientGone();
     void pump();
+    // Stops every Pacer, announces the end and schedules deletion.
+    void release();
 
     ResponseWriter m_writer;
     std::function<bool()> m_refill;

@@ -57,13 +57,8 @@ void endpoints::text(const EndpointEnv &env, ResponseWriter &&writer)
     // split=bytes cuts every `chunk` bytes, deliberately through the middle of characters.
     plan.pieceEnds = split == u"bytes"_s ? evenPieceEnds(plan.payload.size(), chunk)
                                          : characterPieceEnds(plan.payload, chunk);
-    checkPacedDuration(params, plan.pieceEnds.size(), interval, u"chunk"_s);
-    if (!params.isValid()) {
-        writer.sendText(400, params.error());
-        return;
-    }
     plan.intervalMs = int(interval);
     plan.isBuffered = mode == u"buffered"_s;
     plan.headers = {{"Content-Type", type.toLatin1()}, {"Cache-Control", "no-store"}};
-    startPaced(env.streamParent, std::move(writer), std::move(plan));
+    servePaced(env.streamParent, std::move(writer), params, std::move(plan));
 }
