@@ -58,7 +58,15 @@ int runServe(const QStringList &arguments)
     const QCommandLineOption maxBody(u"max-body"_s,
                                      u"Largest request body accepted, in bytes (default 1048576)."_s,
                                      u"N"_s, u"1048576"_s);
-    parser.addOptions({bind, port, files, idle, maxBody});
+    const QCommandLineOption token(u"token"_s,
+                                   u"Require this token on /sse, /poll, /ws and /publish (as ?token= "
+                                   "or Authorization: Bearer)."_s,
+                                   u"T"_s);
+    const QCommandLineOption retain(u"retain"_s,
+                                    u"Messages kept per topic for reconnecting subscribers "
+                                    "(default 1000)."_s,
+                                    u"N"_s, u"1000"_s);
+    parser.addOptions({bind, port, files, idle, maxBody, token, retain});
     if (!parser.parse(arguments))
         return badOption(parser.errorText());
     if (parser.isSet(u"help"_s))
@@ -93,6 +101,16 @@ int runServe(const QStringList &arguments)
         return badOption(u"--max-body: must be a number of bytes from 0 to 4294967296, got '%1'"_s
                              .arg(parser.value(maxBody)));
     config.connection.limits.maxBodyBytes = bodyLimit;
+    const uint retained = parser.value(retain).toUInt(&ok);
+    if (!ok || retained < 1 || retained > 1'000'000)
+        return badOption(u"--retain: must be a number of messages from 1 to 1000000, got '%1'"_s
+                             .arg(parser.value(retain)));
+    config.retention = int(retained);
+    if (parser.isSet(token)) {
+        config.token = parser.value(token).toUtf8();
+        if (config.token.isEmpty() || config.token.contains(' '))
+            return badOption(u"--token: must be a non-empty word"_s);
+    }
 
     SignalWatcher watcher;
     ServerHost host(config);

@@ -9,12 +9,15 @@
 // only differences that matter here are how a route receives its responder and how the
 // socket of a request is found.
 
+#include <QtHttpServer/QHttpServer>
 #include <QtHttpServer/QHttpServerRequest>
 #include <QtHttpServer/QHttpServerResponder>
 #include <QtHttpServer/qthttpserverversion.h>
 
 #include <QHostAddress>
 #include <QTcpSocket>
+
+#include <functional>
 
 #define STREAMLAB_HTTPSERVER_AT_LEAST(major, minor) \
     (QTHTTPSERVER_VERSION >= QT_VERSION_CHECK(major, minor, 0))
@@ -35,6 +38,13 @@ using ResponderArg = QHttpServerResponder &&;
 // so there the socket is looked up by the peer's address and port in our own QTcpServer.
 QTcpSocket *socketOf(const QHttpServerRequest &request, QHttpServerResponder &responder,
                      const LabTcpServer *tcp);
+
+// Lets WebSocket upgrades through on `path`. Up to 6.7 that takes a route whose handler
+// writes nothing (anything it wrote would precede the 101); 6.8 replaced it with upgrade
+// verifiers. `onRequest` runs for every request on the path, upgrade or not.
+using UpgradeHandler = std::function<void(const QHttpServerRequest &, QHttpServerResponder &)>;
+void allowWebSocketUpgrades(QHttpServer &server, QObject *context, const QString &path,
+                            UpgradeHandler onRequest);
 
 // 6.5+ answer "Expect: 100-continue" themselves; 6.4 never does, so Connection must.
 constexpr bool kServerAnswersExpectContinue = STREAMLAB_HTTPSERVER_AT_LEAST(6, 5);

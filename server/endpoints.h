@@ -3,7 +3,11 @@
 
 #include "responsewriter.h"
 
+#include <memory>
+
+class Hub;
 class QObject;
+class QWebSocket;
 class Samples;
 class SendLog;
 
@@ -14,6 +18,8 @@ struct EndpointEnv
     const Samples *samples = nullptr;
     SendLog *sendLog = nullptr;
     QString filesRoot;                // canonical path of the folder /files serves
+    Hub *hub = nullptr;               // the publish/subscribe core of the push techniques
+    QByteArray token;                 // required by push endpoints when not empty
 };
 
 using Endpoint = void (*)(const EndpointEnv &env, ResponseWriter &&writer);
@@ -27,4 +33,10 @@ void records(const EndpointEnv &env, ResponseWriter &&writer);   // records.cpp:
 void slow(const EndpointEnv &env, ResponseWriter &&writer);      // slow.cpp: /slow
 void files(const EndpointEnv &env, ResponseWriter &&writer);     // files.cpp: /files/NAME
 void sendLog(const EndpointEnv &env, ResponseWriter &&writer);   // sendlogapi.cpp: /api/sendlog
+void publish(const EndpointEnv &env, ResponseWriter &&writer);   // publish.cpp: /publish, /send
+void sse(const EndpointEnv &env, ResponseWriter &&writer);       // sse.cpp: /sse
+void poll(const EndpointEnv &env, ResponseWriter &&writer);      // poll.cpp: /poll
+// websocket.cpp: /ws, after QtHttpServer upgraded the connection.
+void webSocket(const EndpointEnv &env, std::unique_ptr<QWebSocket> socket);
+int liveWebSocketSessions();  // any thread
 } // namespace endpoints

@@ -2,6 +2,7 @@
 #include "labserver.h"
 
 #include "compat.h"
+#include "hub.h"
 #include "labtcpserver.h"
 #include "samples.h"
 #include "sendlog.h"
@@ -52,12 +53,15 @@ LabServer::LabServer(const ServerConfig &config, SendLog *sendLog, QObject *pare
       m_config(config),
       m_sendLog(sendLog),
       m_samples(std::make_unique<Samples>()),
+      m_hub(new Hub(config.retention, this)),
       m_tcp(new LabTcpServer(config.connection, this))
 {
     m_streams.setObjectName(u"streams"_s);
     m_env.streamParent = &m_streams;
     m_env.samples = m_samples.get();
     m_env.sendLog = m_sendLog;
+    m_env.hub = m_hub;
+    m_env.token = config.token;
     registerRoutes();
 }
 
@@ -70,6 +74,7 @@ LabServer::~LabServer()
 void LabServer::registerRoutes()
 {
     const Methods read = Method::Get | Method::Head;
+    const Methods publish = Method::Get | Method::Post;
     //       path              methods      endpoint                logs sends
     addRoute(u"/"_s,           read,        &endpoints::index,      false);
     addRoute(u"/text"_s,       read,        &endpoints::text,       true);
@@ -78,6 +83,19 @@ void LabServer::registerRoutes()
     addRoute(u"/slow"_s,       read,        &endpoints::slow,       true);
     addRoute(u"/files/<arg>"_s, read,       &endpoints::files,      true);
     addRoute(u"/api/sendlog"_s, Method::Get, &endpoints::sendLog,   false);
+    addRoute(u"/publish"_s,    publish,     &endpoints::publish,    false);
+    addRoute(u"/send"_s,       publish,     &endpoints::publish,    false);
+    addRoute(u"/sse"_s,        read,        &endpoints::sse,        true);
+    addRoute(u"/poll"_s,       read,        &endpoints::poll,       false);
+    compat::allowWebSocketUpgrades(m_http, this, u"/ws"_s,
+                                   [this](const QHttpServerRequest &request,
+                                          QHttpServerResponder &responder) {
+                                       onWebSocketPath(request, responder);
+                                   });
+    connect(&m_http, &QAbstractHttpServer::newWebSocketConnection, this, [this] {
+        while (m_http.hasPendingWebSocketConnections())
+            endpoints::webSocket(m_env, m_http.nextPendingWebSocketConnection());
+    });
 
     m_http.setMissingHandler([this](const QHttpServerRequest &request,
                                     QHttpServerResponder &&responder) {
@@ -129,6 +147,23 @@ void LabServer::dispatch(const QHttpServerRequest &request, QHttpServerResponder
         return;
     }
     endpoint(m_env, std::move(writer));
+}
+
+void LabServer::onWebSocketPath(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    QTcpSocket *socket = compat::socketOf(request, responder, m_tcp);
+    Connection *connection = Connection::of(socket);
+    const RequestHead head = connection ? connection->requestDispatched() : RequestHead();
+    if (head.isUpgrade && connection) {
+        // QtHttpServer completes the handshake after this returns; a single byte written
+        // here would precede its 101 and break it.
+        connection->markUpgraded();
+        return;
+    }
+    ResponseWriter writer(RequestContext::from(request, head), socket, connection, nullptr,
+                          std::make_unique<QHttpServerResponder>(std::move(responder)));
+    writer.sendText(426, "/ws speaks WebSocket: send Connection: Upgrade and Upgrade: websocket",
+                    {{"Upgrade", "websocket"}});
 }
 
 void LabServer::answerPreflight(ResponseWriter &&writer, Methods allowed)

@@ -14,6 +14,7 @@
 
 #include <memory>
 
+class Hub;
 class LabTcpServer;
 class Samples;
 class SendLog;
@@ -23,6 +24,8 @@ struct ServerConfig
     QHostAddress address = QHostAddress::LocalHost;  // never every address by default
     quint16 port = 0;                                // 0: the OS picks a free port
     QString filesDir;                                // empty: the bundled samples
+    int retention = 1000;                            // messages the hub keeps per topic
+    QByteArray token;                                // required by push endpoints if set
     ConnectionConfig connection;
 };
 
@@ -51,10 +54,12 @@ private:
     void dispatch(const QHttpServerRequest &request, QHttpServerResponder &responder,
                   Methods allowed, Endpoint endpoint, bool logSends);
     void answerPreflight(ResponseWriter &&writer, Methods allowed);
+    void onWebSocketPath(const QHttpServerRequest &request, QHttpServerResponder &responder);
 
     ServerConfig m_config;
     SendLog *m_sendLog;
     std::unique_ptr<Samples> m_samples;
+    Hub *m_hub;           // child
     std::unique_ptr<QTemporaryDir> m_samplesDir;
     QHttpServer m_http;
     LabTcpServer *m_tcp;  // child

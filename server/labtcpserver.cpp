@@ -47,3 +47,23 @@ QTcpSocket *compat::socketOf(const QHttpServerRequest &request, QHttpServerRespo
     return responder.socket();
 #endif
 }
+
+void compat::allowWebSocketUpgrades(QHttpServer &server, QObject *context, const QString &path,
+                                    UpgradeHandler onRequest)
+{
+#if STREAMLAB_HTTPSERVER_AT_LEAST(6, 8)
+    server.addWebSocketUpgradeVerifier(context, [path](const QHttpServerRequest &request) {
+        return request.url().path() == path ? QHttpServerWebSocketUpgradeResponse::accept()
+                                            : QHttpServerWebSocketUpgradeResponse::passToNext();
+    });
+    server.route(path, context, [onRequest](const QHttpServerRequest &request,
+                                            QHttpServerResponder &responder) {
+        onRequest(request, responder);
+    });
+#else
+    Q_UNUSED(context);
+    server.route(path, [onRequest](const QHttpServerRequest &request, ResponderArg responder) {
+        onRequest(request, responder);
+    });
+#endif
+}

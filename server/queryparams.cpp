@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "queryparams.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -76,5 +78,17 @@ QString QueryParams::text(const QString &name, const QString &fallback, qsizetyp
         return raw;
     fail(name + u": must be at most "_s + QString::number(maxLength)
          + u" characters without control characters"_s);
+    return fallback;
+}
+
+QString QueryParams::name(const QString &name, const QString &fallback)
+{
+    const QString raw = single(name);
+    if (raw.isNull())
+        return fallback;
+    static const QRegularExpression pattern(u"^[A-Za-z0-9_.-]{1,64}$"_s);
+    if (pattern.match(raw).hasMatch())
+        return raw;
+    fail(name + u": must be 1 to 64 characters of A-Z a-z 0-9 _ . -, got "_s + quoted(raw));
     return fallback;
 }

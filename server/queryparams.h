@@ -23,6 +23,9 @@ public:
     // Free text of at most `maxLength` characters without control characters.
     QString text(const QString &name, const QString &fallback, qsizetype maxLength);
 
+    // A name such as a topic or event type: 1–64 characters of [A-Za-z0-9_.-].
+    QString name(const QString &name, const QString &fallback);
+
     // Records a problem found by the endpoint itself (e.g. a combination out of range).
     void fail(const QString &message);
     bool isValid() const { return m_error.isEmpty(); }

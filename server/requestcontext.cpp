@@ -4,6 +4,8 @@
 #include <QMetaEnum>
 #include <QUrl>
 
+using namespace Qt::StringLiterals;
+
 RequestContext RequestContext::from(const QHttpServerRequest &request, const RequestHead &head)
 {
     RequestContext context;
@@ -58,4 +60,15 @@ QByteArray RequestContext::encodedPath() const
         path = slash < 0 ? QByteArray("/") : path.mid(slash);
     }
     return path;
+}
+
+bool RequestContext::hasToken(const QByteArray &expected) const
+{
+    if (expected.isEmpty())
+        return true;
+    const QByteArray authorization = header("Authorization");
+    if (authorization.startsWith("Bearer ") && authorization.mid(7).trimmed() == expected)
+        return true;
+    const QStringList tokens = query.allQueryItemValues(u"token"_s, QUrl::FullyDecoded);
+    return tokens.size() == 1 && tokens.first().toUtf8() == expected;
 }

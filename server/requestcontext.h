@@ -32,6 +32,9 @@ struct RequestContext
     // Header value by case-insensitive name; repeated fields are joined with ", ".
     QByteArray header(QByteArrayView name) const;
     bool hasHeader(QByteArrayView name) const;
+    // True when `expected` is empty (no token configured) or the request carries it, either
+    // as ?token= (EventSource cannot send headers) or as "Authorization: Bearer <token>".
+    bool hasToken(const QByteArray &expected) const;
     // The path component of `target`, still percent-encoded, without the query.
     QByteArray encodedPath() const;
 };

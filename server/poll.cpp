@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-only
+// GET /poll?topic=T&since=ID&timeout=ms : long polling. Answers at once with every retained
+// message newer than `since`; otherwise holds the request until one is published (answered
+// in the same event-loop pass) or until `timeout` (204). A held request whose client
+// disconnects is released at once (Stream).
+#include "endpoints.h"
+#include "hub.h"
+#include "queryparams.h"
+#include "stream.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kMaxMessagesPerAnswer = 1000;
+
+class PollStream : public Stream
+{
+public:
+    PollStream(ResponseWriter &&response, Hub *hub, const QString &topic, qint64 since,
+               int timeoutMs, QObject *parent)
+        : Stream(std::move(response), parent), m_cursor(hub, topic, since), m_timeout(new Pacer(this))
+    {
+        connect(m_timeout, &Pacer::fired, this, [this] {
+            writer().sendEmpty(204, {{"Cache-Control", "no-store"}});
+            finish();
+        });
+        connect(hub, &Hub::published, this, [this](const QString &topic) {
+            if (topic == m_cursor.topic())
+                answer();
+        });
+        m_timeout->startOnce(timeoutMs);
+    }
+
+    // Answers now if there is anything to say; otherwise keeps holding.
+    void answer()
+    {
+        if (writer().hasEnded() || m_cursor.isCaughtUp())
+            return;
+        const HubCursor::Batch batch = m_cursor.next(kMaxMessagesPerAnswer);
+        QJsonArray messages;
+        for (const HubMessagePtr &message : batch.messages) {
+            messages.append(QJsonObject{{u"id"_s, message->id},
+                                        {u"event"_s, QString::fromLatin1(message->event)},
+                                        {u"data"_s, QString::fromUtf8(message->data)},
+                                        {u"t_server_ns"_s, message->tNs}});
+        }
+        QJsonObject body{{u"messages"_s, messages}, {u"last_id"_s, m_cursor.position()}};
+        if (batch.gapFirstAvailable) {
+            body.insert(u"gap"_s, QJsonObject{{u"requested"_s, batch.gapRequested},
+                                              {u"first_available"_s, *batch.gapFirstAvailable}});
+        }
+        writer().send(200, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact),
+                      {{"Cache-Control", "no-store"}});
+        finish();
+    }
+
+private:
+    HubCursor m_cursor;
+    Pacer *m_timeout;
+};
+
+} // namespace
+
+void endpoints::poll(const EndpointEnv &env, ResponseWriter &&writer)
+{
+    const RequestContext &request = writer.request();
+    if (!request.hasToken(env.token)) {
+        writer.sendText(401, "token: this server requires ?token= or Authorization: Bearer",
+                        {{"WWW-Authenticate", "Bearer"}});
+        return;
+    }
+    QueryParams params(request.query);
+    const QString topic = params.name(u"topic"_s, u"default"_s);
+    const qint64 since = params.integer(u"since"_s, -1, 0, std::numeric_limits<qint64>::max() / 2);
+    const qint64 timeout = params.integer(u"timeout"_s, 30000, 1, limits::kMaxDurationMs, u"ms");
+    if (!params.isValid()) {
+        writer.sendText(400, params.error());
+        return;
+    }
+    if (request.isHead()) {
+        writer.beginFixed(200, {{"Content-Type", "application/json"}}, 0);
+        writer.end();
+        return;
+    }
+    // Without `since`: wait for the next message published from now on.
+    const qint64 after = since >= 0 ? since : env.hub->lastIdOf(topic);
+    auto *stream = new PollStream(std::move(writer), env.hub, topic, after, int(timeout),
+                                  env.streamParent);
+    stream->answer();
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-3.0-only
+// GET /sse?topic=T&interval=ms&count=N&heartbeat=ms&retry=ms&lastEventId=ID&token=X
+// Server-Sent Events fed by the hub: replay after Last-Event-ID, a visible gap when the
+// retention window was exceeded, heartbeats as comment lines, an optional per-connection
+// ticker, and back-pressure per subscriber.
+#include "endpoints.h"
+#include "hub.h"
+#include "monoclock.h"
+#include "queryparams.h"
+#include "stream.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QScopedValueRollback>
+#include <QTcpSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 kHighWater = 256 * 1024;  // stop pulling while this much is unsent
+constexpr int kBatch = 64;
+
+// One SSE event block; multi-line data becomes several data: lines (CRLF, LF and CR all end
+// a line, as the WHATWG parser will see them).
+QByteArray encodeEvent(qint64 id, QByteArrayView event, QByteArrayView data)
+{
+    QByteArray block;
+    if (id > 0)
+        block += "id: " + QByteArray::number(id) + '\n';
+    if (!event.isEmpty() && event != "message")
+        block += "event: " + event.toByteArray() + '\n';
+    qsizetype start = 0;
+    for (qsizetype i = 0; i <= data.size(); ++i) {
+        if (i < data.size() && data[i] != '\n' && data[i] != '\r')
+            continue;
+        block += "data: " + data.sliced(start, i - start).toByteArray() + '\n';
+        if (i + 1 < data.size() && data[i] == '\r' && data[i + 1] == '\n')
+            ++i;
+        start = i + 1;
+    }
+    return block + '\n';
+}
+
+class SseStream : public Stream
+{
+public:
+    struct Options { QString topic; qint64 afterId = 0; int intervalMs = 0; qint64 count = 0;
+                     int heartbeatMs = 0; int retryMs = -1; };
+
+    SseStream(ResponseWriter &&response, Hub *hub, const Options &options, QObject *parent)
+        : Stream(std::move(response), parent),
+          m_hub(hub),
+          m_options(options),
+          m_cursor(hub, options.topic, options.afterId),
+          m_heartbeat(new Pacer(this)),
+          m_ticker(new Pacer(this))
+    {
+        connect(m_heartbeat, &Pacer::fired, this, [this] { writer().write(": hb\n\n"); });
+        connect(m_ticker, &Pacer::fired, this, &SseStream::tick);
+        connect(hub, &Hub::published, this, [this](const QString &topic) {
+            if (topic == m_cursor.topic())
+                deliver();
+        });
+    }
+
+    void start()
+    {
+        writer().beginStream(200, {{"Content-Type", "text/event-stream; charset=utf-8"},
+                                   {"Cache-Control", "no-cache"},
+                                   {"X-Accel-Buffering", "no"}});
+        if (writer().request().isHead()) {
+            finish();
+            return;
+        }
+        QByteArray hello = ": connected to topic " + m_options.topic.toUtf8() + "\n\n";
+        if (m_options.retryMs >= 0)
+            hello += "retry: " + QByteArray::number(m_options.retryMs) + "\n\n";
+        writer().write(hello);
+        if (m_options.heartbeatMs > 0)
+            m_heartbeat->startRepeating(m_options.heartbeatMs);
+        if (m_options.intervalMs > 0)
+            m_ticker->startRepeating(m_options.intervalMs);
+        if (QTcpSocket *socket = writer().socket())
+            connect(socket, &QIODevice::bytesWritten, this, &SseStream::deliver);
+        deliver();
+    }
+
+private:
+    // Pulls what the cursor has not delivered yet, as far as the socket drains.
+    void deliver()
+    {
+        // write() flushes, which emits bytesWritten, which calls deliver(): a nested pass
+        // would overtake the rest of this batch.
+        if (m_isDelivering)
+            return;
+        const QScopedValueRollback<bool> delivering(m_isDelivering, true);
+        while (writer().isConnected() && writer().bytesToWrite() < kHighWater
+               && !m_cursor.isCaughtUp()) {
+            const HubCursor::Batch batch = m_cursor.next(kBatch);
+            if (batch.gapFirstAvailable) {
+                const QJsonObject gap{{u"requested"_s, batch.gapRequested},
+                                      {u"first_available"_s, *batch.gapFirstAvailable}};
+                writer().write(encodeEvent(0, "gap", QJsonDocument(gap).toJson(QJsonDocument::Compact)));
+            }
+            for (const HubMessagePtr &message : batch.messages) {
+                writer().write(encodeEvent(message->id, message->event, message->data));
+                if (countOne())
+                    return;
+            }
+            if (batch.messages.isEmpty() && !batch.gapFirstAvailable)
+                break;
+        }
+    }
+
+    void tick()
+    {
+        // A tick must never overtake a message with a smaller id: that would make a
+        // reconnect with its id as Last-Event-ID skip the message. Ticks wait for catch-up.
+        if (!m_cursor.isCaughtUp() || writer().bytesToWrite() >= kHighWater)
+            return;
+        ++m_ticks;
+        const QJsonObject data{{u"seq"_s, m_ticks}, {u"t_server_ns"_s, monotonicNowNs()}};
+        writer().write(encodeEvent(m_hub->allocateId(), "tick",
+                                   QJsonDocument(data).toJson(QJsonDocument::Compact)));
+        countOne();
+    }
+
+    // Counts an event against count=N; finishes the stream (and returns true) at the limit.
+    bool countOne()
+    {
+        if (m_options.count <= 0 || ++m_sent < m_options.count)
+            return false;
+        finish();
+        return true;
+    }
+
+    Hub *m_hub;
+    Options m_options;
+    HubCursor m_cursor;
+    Pacer *m_heartbeat;
+    Pacer *m_ticker;
+    qint64 m_ticks = 0;
+    qint64 m_sent = 0;
+    bool m_isDelivering = false;
+};
+
+} // namespace
+
+void endpoints::sse(const EndpointEnv &env, ResponseWriter &&writer)
+{
+    const RequestContext &request = writer.request();
+    if (!request.hasToken(env.token)) {
+        writer.sendText(401, "token: this stream requires ?token= or Authorization: Bearer",
+                        {{"WWW-Authenticate", "Bearer"}});
+        return;
+    }
+    QueryParams params(request.query);
+    SseStream::Options options;
+    options.topic = params.name(u"topic"_s, u"default"_s);
+    options.intervalMs = int(params.integer(u"interval"_s, 0, 0, limits::kMaxIntervalMs, u"ms"));
+    options.count = params.integer(u"count"_s, 0, 0, limits::kMaxCount);
+    options.heartbeatMs = int(params.integer(u"heartbeat"_s, 15000, 0, limits::kMaxIntervalMs, u"ms"));
+    options.retryMs = int(params.integer(u"retry"_s, -1, 0, limits::kMaxDurationMs, u"ms"));
+    // Resume point: the Last-Event-ID header (EventSource sends it on reconnect), or the
+    // lastEventId parameter for clients that cannot set headers. Absent: from now on.
+    const QByteArray header = request.header("Last-Event-ID").trimmed();
+    std::optional<qint64> resume;
+    if (!header.isEmpty()) {
+        bool ok = false;
+        resume = header.toLongLong(&ok);
+        if (!ok || *resume < 0)
+            params.fail(u"Last-Event-ID: must be an id this server sent (a whole number)"_s);
+    }
+    const qint64 queried = params.integer(u"lastEventId"_s, -1, 0, std::numeric_limits<qint64>::max() / 2);
+    if (queried >= 0)
+        resume = queried;
+    if (!params.isValid()) {
+        writer.sendText(400, params.error());
+        return;
+    }
+    options.afterId = resume.value_or(env.hub->lastIdOf(options.topic));
+    auto *stream = new SseStream(std::move(writer), env.hub, options, env.streamParent);
+    stream->start();
+}
