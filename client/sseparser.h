@@ -52,13 +52,14 @@ struct Limits
 class Utf8Decoder
 {
 public:
-    // Appends the characters that `bytes` complete to `out`.
+    // Appends the characters that `bytes` complete to `out`. A sequence cut at the end of
+    // `bytes` stays pending; a later byte that cannot continue it turns it into one U+FFFD.
+    // The Parser passes every byte of a line through here, its CR or LF included, so a
+    // sequence never spans lines.
     void decode(QByteArrayView bytes, QString &out);
-    // The input ended (or an ASCII byte that is handled elsewhere follows): a pending cut
-    // sequence becomes one U+FFFD. BOM detection is not re-armed.
-    void flush(QString &out);
 
 private:
+    void startSequence(uchar byte, QString &out);
     void emitCodePoint(char32_t codePoint, QString &out);
     void resetSequence();
 
@@ -82,7 +83,8 @@ public:
     QList<Event> feed(QByteArrayView bytes);
     // The stream ended (connection closed): the incomplete line and an incomplete event (no
     // blank line yet) are discarded, never dispatched. Fields already seen in it keep their
-    // effect on the last event ID buffer and the reconnection time, as the spec's parser has.
+    // effect on the last event ID buffer and the reconnection time, as in the spec's parser.
+    // Call resetForNewConnection() before feeding the next stream.
     void finish();
 
     // Spec state that survives reconnection:
@@ -115,6 +117,7 @@ private:
     };
 
     qsizetype appendLineBytes(QByteArrayView bytes);
+    bool appendEventRaw(QByteArrayView bytes);
     void endLine(char terminator, QList<Event> &events);
     void processLine(QStringView line, QList<Event> &events);
     void processField(QStringView field, QStringView value);

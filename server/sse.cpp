@@ -162,19 +162,21 @@ void endpoints::sse(const EndpointEnv &env, ResponseWriter &&writer)
     options.count = params.integer(u"count"_s, 0, 0, limits::kMaxCount);
     options.heartbeatMs = int(params.integer(u"heartbeat"_s, 15000, 0, limits::kMaxIntervalMs, u"ms"));
     options.retryMs = int(params.integer(u"retry"_s, -1, 0, limits::kMaxDurationMs, u"ms"));
-    // Resume point: the Last-Event-ID header (EventSource sends it on reconnect), or the
-    // lastEventId parameter for clients that cannot set headers. Absent: from now on.
-    const QByteArray header = request.header("Last-Event-ID").trimmed();
+    // Resume point: the Last-Event-ID header, which EventSource sends by itself when it
+    // reconnects, wins over the lastEventId parameter (for clients that cannot set headers,
+    // and still in the URL of a reconnecting EventSource). Absent both: from now on.
     std::optional<qint64> resume;
+    const qint64 queried = params.integer(u"lastEventId"_s, -1, 0,
+                                          std::numeric_limits<qint64>::max() / 2);
+    if (queried >= 0)
+        resume = queried;
+    const QByteArray header = request.header("Last-Event-ID").trimmed();
     if (!header.isEmpty()) {
         bool ok = false;
         resume = header.toLongLong(&ok);
         if (!ok || *resume < 0)
             params.fail(u"Last-Event-ID: must be an id this server sent (a whole number)"_s);
     }
-    const qint64 queried = params.integer(u"lastEventId"_s, -1, 0, std::numeric_limits<qint64>::max() / 2);
-    if (queried >= 0)
-        resume = queried;
     if (!params.isValid()) {
         writer.sendText(400, params.error());
         return;
