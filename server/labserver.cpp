@@ -75,18 +75,18 @@ void LabServer::registerRoutes()
 {
     const Methods read = Method::Get | Method::Head;
     const Methods publish = Method::Get | Method::Post;
-    //       path              methods      endpoint                logs sends
-    addRoute(u"/"_s,           read,        &endpoints::index,      false);
-    addRoute(u"/text"_s,       read,        &endpoints::text,       true);
-    addRoute(u"/image"_s,      read,        &endpoints::image,      true);
-    addRoute(u"/records"_s,    read,        &endpoints::records,    true);
-    addRoute(u"/slow"_s,       read,        &endpoints::slow,       true);
-    addRoute(u"/files/<arg>"_s, read,       &endpoints::files,      true);
-    addRoute(u"/api/sendlog"_s, Method::Get, &endpoints::sendLog,   false);
-    addRoute(u"/publish"_s,    publish,     &endpoints::publish,    false);
-    addRoute(u"/send"_s,       publish,     &endpoints::publish,    false);
-    addRoute(u"/sse"_s,        read,        &endpoints::sse,        true);
-    addRoute(u"/poll"_s,       read,        &endpoints::poll,       false);
+    //       path               methods      endpoint               options
+    addRoute(u"/"_s,            read,        &endpoints::index,     Plain);
+    addRoute(u"/text"_s,        read,        &endpoints::text,      LogSends);
+    addRoute(u"/image"_s,       read,        &endpoints::image,     LogSends);
+    addRoute(u"/records"_s,     read,        &endpoints::records,   LogSends);
+    addRoute(u"/slow"_s,        read,        &endpoints::slow,      LogSends);
+    addRoute(u"/files/<arg>"_s, read,        &endpoints::files,     LogSends);
+    addRoute(u"/api/sendlog"_s, Method::Get, &endpoints::sendLog,   Plain);
+    addRoute(u"/publish"_s,     publish,     &endpoints::publish,   NeedsToken);
+    addRoute(u"/send"_s,        publish,     &endpoints::publish,   NeedsToken);
+    addRoute(u"/sse"_s,         read,        &endpoints::sse,       LogSends | NeedsToken);
+    addRoute(u"/poll"_s,        read,        &endpoints::poll,      LogSends | NeedsToken);
     compat::allowWebSocketUpgrades(m_http, this, u"/ws"_s,
                                    [this](const QHttpServerRequest &request,
                                           QHttpServerResponder &responder) {
@@ -104,37 +104,38 @@ void LabServer::registerRoutes()
                      writer.sendText(404, "not found: " + writer.request().encodedPath().left(200)
                                               + "\nsee / for the list of endpoints");
                  },
-                 false);
+                 Plain);
     });
 }
 
-void LabServer::addRoute(const QString &path, Methods allowed, Endpoint endpoint, bool logSends)
+void LabServer::addRoute(const QString &path, Methods allowed, Endpoint endpoint,
+                         RouteOptions options)
 {
     // Every route accepts every method so that a wrong one gets 405 and OPTIONS a preflight
     // answer, instead of QtHttpServer's bare 404.
     if (path.contains(u"<arg>"_s)) {
         m_http.route(path, Method::AnyKnown,
-                     [this, allowed, endpoint, logSends](const QUrl &, const QHttpServerRequest &request,
-                                                         compat::ResponderArg responder) {
-                         dispatch(request, responder, allowed, endpoint, logSends);
+                     [this, allowed, endpoint, options](const QUrl &, const QHttpServerRequest &request,
+                                                        compat::ResponderArg responder) {
+                         dispatch(request, responder, allowed, endpoint, options);
                      });
         return;
     }
     m_http.route(path, Method::AnyKnown,
-                 [this, allowed, endpoint, logSends](const QHttpServerRequest &request,
-                                                     compat::ResponderArg responder) {
-                     dispatch(request, responder, allowed, endpoint, logSends);
+                 [this, allowed, endpoint, options](const QHttpServerRequest &request,
+                                                    compat::ResponderArg responder) {
+                     dispatch(request, responder, allowed, endpoint, options);
                  });
 }
 
 void LabServer::dispatch(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                         Methods allowed, Endpoint endpoint, bool logSends)
+                         Methods allowed, Endpoint endpoint, RouteOptions options)
 {
     QTcpSocket *socket = compat::socketOf(request, responder, m_tcp);
     Connection *connection = Connection::of(socket);
     const RequestHead head = connection ? connection->requestDispatched() : RequestHead();
     ResponseWriter writer(RequestContext::from(request, head), socket, connection,
-                          logSends ? m_sendLog : nullptr,
+                          options.testFlag(LogSends) ? m_sendLog : nullptr,
                           std::make_unique<QHttpServerResponder>(std::move(responder)));
     if (request.method() == Method::Options) {
         answerPreflight(std::move(writer), allowed);
@@ -144,6 +145,11 @@ void LabServer::dispatch(const QHttpServerRequest &request, QHttpServerResponder
         writer.sendText(405, "method " + writer.request().methodName + " not allowed here; use "
                                  + methodList(allowed),
                         {{"Allow", methodList(allowed)}});
+        return;
+    }
+    if (options.testFlag(NeedsToken) && !writer.request().hasToken(m_env.token)) {
+        writer.sendText(401, "token: this server requires ?token= or Authorization: Bearer",
+                        {{"WWW-Authenticate", "Bearer"}});
         return;
     }
     endpoint(m_env, std::move(writer));

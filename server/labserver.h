@@ -37,6 +37,10 @@ class LabServer : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(LabServer)
 public:
+    // Per route: log the response's writes (for the lab's timeline); require the token.
+    enum RouteOption { Plain = 0x0, LogSends = 0x1, NeedsToken = 0x2 };
+    Q_DECLARE_FLAGS(RouteOptions, RouteOption)
+
     // `sendLog` is not owned and must outlive the server.
     LabServer(const ServerConfig &config, SendLog *sendLog, QObject *parent = nullptr);
     ~LabServer() override;
@@ -50,9 +54,9 @@ public:
 private:
     using Methods = QHttpServerRequest::Methods;
     void registerRoutes();
-    void addRoute(const QString &path, Methods allowed, Endpoint endpoint, bool logSends);
+    void addRoute(const QString &path, Methods allowed, Endpoint endpoint, RouteOptions options);
     void dispatch(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                  Methods allowed, Endpoint endpoint, bool logSends);
+                  Methods allowed, Endpoint endpoint, RouteOptions options);
     void answerPreflight(ResponseWriter &&writer, Methods allowed);
     void onWebSocketPath(const QHttpServerRequest &request, QHttpServerResponder &responder);
 
@@ -66,3 +70,5 @@ private:
     QObject m_streams;    // parent of live Stream objects
     EndpointEnv m_env;
 };
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(LabServer::RouteOptions)

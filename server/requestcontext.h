@@ -35,6 +35,8 @@ struct RequestContext
     // True when `expected` is empty (no token configured) or the request carries it, either
     // as ?token= (EventSource cannot send headers) or as "Authorization: Bearer <token>".
     bool hasToken(const QByteArray &expected) const;
+    static bool tokenMatches(const QByteArray &expected, const QByteArray &authorization,
+                             const QUrlQuery &query);
     // The path component of `target`, still percent-encoded, without the query.
     QByteArray encodedPath() const;
 };

@@ -150,11 +150,6 @@ private:
 void endpoints::sse(const EndpointEnv &env, ResponseWriter &&writer)
 {
     const RequestContext &request = writer.request();
-    if (!request.hasToken(env.token)) {
-        writer.sendText(401, "token: this stream requires ?token= or Authorization: Bearer",
-                        {{"WWW-Authenticate", "Bearer"}});
-        return;
-    }
     QueryParams params(request.query);
     SseStream::Options options;
     options.topic = params.name(u"topic"_s, u"default"_s);

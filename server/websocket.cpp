@@ -171,11 +171,8 @@ void endpoints::webSocket(const EndpointEnv &env, std::unique_ptr<QWebSocket> so
     const qint64 interval = params.integer(u"interval"_s, 0, 0, limits::kMaxIntervalMs, u"ms");
     const qint64 since = params.integer(u"since"_s, -1, 0, std::numeric_limits<qint64>::max() / 2);
     const qint64 ping = params.integer(u"ping"_s, 30, 1, 3600, u"s");
-    QByteArray authorization = socket->request().rawHeader("Authorization");
-    const QStringList tokens = query.allQueryItemValues(u"token"_s, QUrl::FullyDecoded);
-    const bool isAuthorized = env.token.isEmpty()
-        || (authorization.startsWith("Bearer ") && authorization.mid(7).trimmed() == env.token)
-        || (tokens.size() == 1 && tokens.first().toUtf8() == env.token);
+    const bool isAuthorized = RequestContext::tokenMatches(
+        env.token, socket->request().rawHeader("Authorization"), query);
     // The handshake is already answered: refusals are close frames that name the problem.
     if (!isAuthorized || !params.isValid()) {
         const QString reason = !isAuthorized ? u"token: required"_s
