@@ -167,6 +167,7 @@ private slots:
     void sseResumeAfterRandomDisconnects();
     void gapIsVisible();
     void slowConsumerHoldsNobodyUp();
+    void ticksNeverOvertakeMessages();
     void longPollAnswersFastAndTimesOut();
     void webSocketEchoPublishPingClose();
     void webSocketServerClosesSilentClient();
@@ -383,6 +384,36 @@ void tst_Push::slowConsumerHoldsNobodyUp()
     QTRY_VERIFY_WITH_TIMEOUT((received += slow.readAll()).contains("data: m4000-"), 20000);
     QVERIFY(received.contains("event: gap\n"));
     QVERIFY2(received.size() < 14 * 1024 * 1024, qPrintable(QString::number(received.size())));
+}
+
+void tst_Push::ticksNeverOvertakeMessages()
+{
+    // A subscriber with a fast ticker and a large backlog to replay, reading nothing at first:
+    // ticks come due while older messages are still undelivered. Ids must still arrive in
+    // increasing order, or a reconnect with a tick's id as Last-Event-ID would skip messages.
+    startServer(5000);
+    QCOMPARE(publishMany(3000, "m", "-" + QByteArray(2000, 'p')), qint64(3000));
+    QTcpSocket socket;
+    socket.setReadBufferSize(1024);
+    socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("GET /sse?heartbeat=0&interval=5&lastEventId=0 HTTP/1.1\r\nHost: x\r\n\r\n");
+    QTest::qWait(300);  // the experiment: ticks fall due while the backlog waits
+    socket.setReadBufferSize(0);
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).contains("data: m3000-"), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).count("event: tick\n") >= 3, 5000);
+    sse::Parser parser;
+    const QList<sse::Event> events = parser.feed(received.mid(received.indexOf("\r\n\r\n") + 4));
+    qint64 previous = 0;
+    int messages = 0;
+    for (const sse::Event &event : events) {
+        const qint64 id = event.lastEventId.toLongLong();
+        QVERIFY2(id > previous, qPrintable(u"id %1 after %2"_s.arg(id).arg(previous)));
+        previous = id;
+        messages += event.type == u"message"_s ? 1 : 0;
+    }
+    QCOMPARE(messages, 3000);
 }
 
 void tst_Push::longPollAnswersFastAndTimesOut()
