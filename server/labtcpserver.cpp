@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "labtcpserver.h"
 
-#include "compat.h"
 
 #include <QTcpSocket>
 
@@ -33,37 +32,4 @@ QTcpSocket *LabTcpServer::socketFor(const QHostAddress &address, quint16 port) c
 QString LabTcpServer::peerKey(const QHostAddress &address, quint16 port)
 {
     return address.toString() + u'|' + QString::number(port);
-}
-
-QTcpSocket *compat::socketOf(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                             const LabTcpServer *tcp)
-{
-#if STREAMLAB_HTTPSERVER_AT_LEAST(6, 5)
-    Q_UNUSED(responder);
-    return tcp->socketFor(request.remoteAddress(), request.remotePort());
-#else
-    Q_UNUSED(request);
-    Q_UNUSED(tcp);
-    return responder.socket();
-#endif
-}
-
-void compat::allowWebSocketUpgrades(QHttpServer &server, QObject *context, const QString &path,
-                                    UpgradeHandler onRequest)
-{
-#if STREAMLAB_HTTPSERVER_AT_LEAST(6, 8)
-    server.addWebSocketUpgradeVerifier(context, [path](const QHttpServerRequest &request) {
-        return request.url().path() == path ? QHttpServerWebSocketUpgradeResponse::accept()
-                                            : QHttpServerWebSocketUpgradeResponse::passToNext();
-    });
-    server.route(path, context, [onRequest](const QHttpServerRequest &request,
-                                            QHttpServerResponder &responder) {
-        onRequest(request, responder);
-    });
-#else
-    Q_UNUSED(context);
-    server.route(path, [onRequest](const QHttpServerRequest &request, ResponderArg responder) {
-        onRequest(request, responder);
-    });
-#endif
 }
