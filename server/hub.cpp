@@ -9,6 +9,19 @@
 
 using namespace Qt::StringLiterals;
 
+QJsonObject HubMessage::toJson() const
+{
+    return {{u"id"_s, id},
+            {u"event"_s, QString::fromLatin1(event)},
+            {u"data"_s, QString::fromUtf8(data)},
+            {u"t_server_ns"_s, tNs}};
+}
+
+QJsonObject HubCursor::Batch::gapJson() const
+{
+    return {{u"requested"_s, gapRequested}, {u"first_available"_s, gapFirstAvailable.value_or(0)}};
+}
+
 Hub::Hub(int retention, QObject *parent) : QObject(parent), m_retention(qMax(1, retention)) {}
 
 bool Hub::isValidName(const QString &name)

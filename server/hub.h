@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 
@@ -18,6 +19,9 @@ struct HubMessage
     QByteArray event;   // SSE event type: a token, "message" by default
     QByteArray data;    // UTF-8 text
     qint64 tNs = 0;     // monotonic ns at publish
+
+    // {"id","event","data","t_server_ns"}: the message as long polling and WebSocket send it.
+    QJsonObject toJson() const;
 };
 using HubMessagePtr = std::shared_ptr<const HubMessage>;
 
@@ -93,6 +97,9 @@ public:
         QList<HubMessagePtr> messages;
         std::optional<qint64> gapFirstAvailable;  // messages after `gapRequested` were lost
         qint64 gapRequested = 0;
+
+        // {"requested","first_available"}: the gap notice every technique sends.
+        QJsonObject gapJson() const;
     };
     // The next messages (at most maxCount) and advances past them. A gap is reported once;
     // the cursor then continues from the oldest retained message.

@@ -52,17 +52,11 @@ public:
             return;
         const HubCursor::Batch batch = m_cursor.next(kMaxMessagesPerAnswer);
         QJsonArray messages;
-        for (const HubMessagePtr &message : batch.messages) {
-            messages.append(QJsonObject{{u"id"_s, message->id},
-                                        {u"event"_s, QString::fromLatin1(message->event)},
-                                        {u"data"_s, QString::fromUtf8(message->data)},
-                                        {u"t_server_ns"_s, message->tNs}});
-        }
+        for (const HubMessagePtr &message : batch.messages)
+            messages.append(message->toJson());
         QJsonObject body{{u"messages"_s, messages}, {u"last_id"_s, m_cursor.position()}};
-        if (batch.gapFirstAvailable) {
-            body.insert(u"gap"_s, QJsonObject{{u"requested"_s, batch.gapRequested},
-                                              {u"first_available"_s, *batch.gapFirstAvailable}});
-        }
+        if (batch.gapFirstAvailable)
+            body.insert(u"gap"_s, batch.gapJson());
         writer().send(200, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact),
                       {{"Cache-Control", "no-store"}});
         finish();

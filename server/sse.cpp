@@ -99,9 +99,8 @@ private:
                && !m_cursor.isCaughtUp()) {
             const HubCursor::Batch batch = m_cursor.next(kBatch);
             if (batch.gapFirstAvailable) {
-                const QJsonObject gap{{u"requested"_s, batch.gapRequested},
-                                      {u"first_available"_s, *batch.gapFirstAvailable}};
-                writer().write(encodeEvent(0, "gap", QJsonDocument(gap).toJson(QJsonDocument::Compact)));
+                writer().write(encodeEvent(
+                    0, "gap", QJsonDocument(batch.gapJson()).toJson(QJsonDocument::Compact)));
             }
             for (const HubMessagePtr &message : batch.messages) {
                 writer().write(encodeEvent(message->id, message->event, message->data));

@@ -78,16 +78,14 @@ private:
         while (m_socket->bytesToWrite() < kHighWater && !m_cursor.isCaughtUp()) {
             const HubCursor::Batch batch = m_cursor.next(kBatch);
             if (batch.gapFirstAvailable) {
-                m_socket->sendTextMessage(compact({{u"type"_s, u"gap"_s},
-                                                   {u"requested"_s, batch.gapRequested},
-                                                   {u"first_available"_s, *batch.gapFirstAvailable}}));
+                QJsonObject gap = batch.gapJson();
+                gap.insert(u"type"_s, u"gap"_s);
+                m_socket->sendTextMessage(compact(gap));
             }
             for (const HubMessagePtr &message : batch.messages) {
-                m_socket->sendTextMessage(compact({{u"type"_s, u"message"_s},
-                                                   {u"id"_s, message->id},
-                                                   {u"event"_s, QString::fromLatin1(message->event)},
-                                                   {u"data"_s, QString::fromUtf8(message->data)},
-                                                   {u"t_server_ns"_s, message->tNs}}));
+                QJsonObject frame = message->toJson();
+                frame.insert(u"type"_s, u"message"_s);
+                m_socket->sendTextMessage(compact(frame));
             }
             if (batch.messages.isEmpty() && !batch.gapFirstAvailable)
                 break;
