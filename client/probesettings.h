@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-only
+#pragma once
+
+#include "result.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QLatin1StringView>
+#include <QPair>
+#include <QStringList>
+#include <QUrl>
+
+#include <optional>
+
+// How one lane reads: the technique (mode) and its knobs. Plain data, saved in the session
+// file with every lane so that a recording says how it was made.
+
+enum class ProbeMode {
+    Buffered,  // QNAM, body read only at finished()
+    Stream,    // QNAM, every readyRead
+    Sse,       // EventSource-conformant client
+    Poll,      // long-poll loop
+    WebSocket, // QWebSocket (or a hand-driven socket when automatic pong is off)
+    Range,     // HEAD, then ranged GETs: segments, resume, verify
+    Raw,       // QTcpSocket speaking HTTP/1.1 (or a WebSocket handshake) by hand
+};
+
+QLatin1StringView probeModeName(ProbeMode mode); // "buffered", "stream", "sse", …
+std::optional<ProbeMode> probeModeFromName(QStringView name);
+QStringList probeModeNames();
+
+struct ProbeSettings
+{
+    ProbeMode mode = ProbeMode::Stream;
+    QUrl url;
+    QByteArray method = "GET";
+    QList<QPair<QByteArray, QByteArray>> headers; // extra request headers, in order
+    QByteArray body;                              // request body (with --data)
+
+    int timeoutMs = 30'000; // inactivity timeout; 0 = none
+    int durationMs = 0;     // stop (successfully) after this long; 0 = run to the end
+    int maxEvents = 0;      // stop after N SSE events, polled messages or WS messages; 0 = no
+    bool reconnect = true;  // SSE: reconnect after the retry delay when the stream ends
+
+    // WebSocket
+    QStringList sends;      // text messages sent once the socket is open, in order
+    int pingIntervalMs = 0; // send a ping this often and record the round trip; 0 = never
+    bool autoPong = true;   // false: never answer the server's pings (shows its timeout)
+
+    // Range
+    int segments = 1;        // parallel ranged GETs
+    QString outputPath;      // where the file is assembled; empty = in memory only
+    bool resume = false;     // continue a partial outputPath with If-Range
+    qint64 stopAfterBytes = 0; // abort deliberately after this many bytes (to resume later)
+
+    // Stream: how to decode body text: "auto" (by Content-Type), "utf-8", "none"
+    QString textDecoding = QStringLiteral("auto");
+
+    QJsonObject toJson() const;
+    static Result<ProbeSettings> fromJson(const QJsonObject &object);
+};
