@@ -56,7 +56,6 @@ bool isPayloadKind(ObservationKind kind)
 {
     switch (kind) {
     case ObservationKind::Chunk:
-    case ObservationKind::Event:
     case ObservationKind::Message:
     case ObservationKind::Range:
     case ObservationKind::Wire:

@@ -15,7 +15,8 @@ enum class ObservationKind {
     Request,   // a request went out (each reconnect, poll, range segment is a new exchange)
     Headers,   // response headers arrived (status and header fields)
     Chunk,     // one read of response body bytes (a readyRead's worth)
-    Event,     // one SSE event dispatched, or one message delivered by a long poll
+    Event,     // one SSE event dispatched, or one message delivered by a long poll (not a
+               // payload kind: its bytes were counted by the Chunk that carried them)
     Comment,   // one SSE comment line (a heartbeat)
     Message,   // one WebSocket text or binary message
     Sent,      // the probe sent a WebSocket message
@@ -33,7 +34,8 @@ enum class ObservationKind {
 // "request", "headers", "chunk", …: the names used in JSON, CSV and `probe --json`.
 QLatin1StringView observationKindName(ObservationKind kind);
 std::optional<ObservationKind> observationKindFromName(QLatin1StringView name);
-// Kinds whose `bytes` are payload the application receives, counted into `total`.
+// Kinds whose `bytes` are counted into `total`: Chunk, Message, Range, Wire. An SSE Event's
+// or a polled message's bytes are already counted by the Chunk reads that carried them.
 bool isPayloadKind(ObservationKind kind);
 
 struct Observation
@@ -41,8 +43,10 @@ struct Observation
     int lane = 0;          // index of the lane in its recording
     qint64 tNs = 0;        // monotonicNowNs() when the probe read it
     ObservationKind kind = ObservationKind::Error;
-    qint64 bytes = 0;      // payload bytes in this piece (0 for kinds without payload)
-    qint64 total = 0;      // payload bytes of the lane so far, this piece included
+    qint64 bytes = 0;      // bytes this observation stands for: body bytes of a read, data
+                           // bytes of an event or message, wire bytes of a raw read
+    qint64 total = 0;      // payload bytes of the lane so far (payload kinds only: body
+                           // reads, WS messages, ranges, raw wire reads), this piece included
     int exchange = 0;      // request ordinal within the lane: 0, 1, 2… (reconnects, polls,
                            // range segments); observations belong to the latest Request
                            // with this number

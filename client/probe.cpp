@@ -52,8 +52,8 @@ Observation Probe::observe(ObservationKind kind, qint64 bytes, QJsonObject field
     observation.kind = kind;
     observation.exchange = qMax(0, m_exchange);
     observation.fields = std::move(fields);
+    observation.bytes = bytes;
     if (isPayloadKind(kind)) {
-        observation.bytes = bytes;
         m_total += bytes;
         ++m_pieces;
         if (m_firstPayloadNs < 0 && bytes > 0)

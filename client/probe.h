@@ -54,7 +54,7 @@ protected:
     virtual void abortTransfer() = 0;
 
     // Records one observation of the current exchange, stamped `tNs` (default: now). For
-    // payload kinds `bytes` is added to the lane's total. Returns the observation as emitted.
+    // payload kinds (isPayloadKind) `bytes` is added to the lane's total. Returns the observation as emitted.
     Observation observe(ObservationKind kind, qint64 bytes = 0, QJsonObject fields = {},
                         qint64 tNs = -1);
     // Starts a new exchange (a new request) and records its Request observation.
