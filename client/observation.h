@@ -69,7 +69,9 @@ struct Observation
     //            kept, others escaped as \r \n \t \\ \xNN (reversible)
     //  close     {code, reason}
     //  error     {message}
-    //  done      {bytes, chunks, headers_ms, first_byte_ms, total_ms, ok}
+    //  done      {chunks, headers_ms, first_byte_ms, total_ms, ok}; its `bytes` is the
+    //            lane's total
+    // Fields never repeat the common members (lane, t_ns, kind, bytes, total, exchange).
     // After a send-log join, payload pieces may also carry {lag_ms, writes}.
     QJsonObject fields;
 };

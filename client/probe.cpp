@@ -130,9 +130,8 @@ void Probe::finish(bool isSuccess, const QString &error)
     m_inactivity.stop();
     abortTransfer();
     const qint64 now = monotonicNowNs();
-    observe(ObservationKind::Done, 0,
-            {{u"bytes"_s, m_total},
-             {u"chunks"_s, m_pieces},
+    observe(ObservationKind::Done, m_total,
+            {{u"chunks"_s, m_pieces},
              {u"headers_ms"_s, msSinceStart(m_headersNs)},
              {u"first_byte_ms"_s, msSinceStart(m_firstPayloadNs)},
              {u"total_ms"_s, msSinceStart(now)},
