@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 // streamlab: the lab window by default; subcommands run headless.
+#include "comparecommand.h"
+#include "probecommand.h"
 #include "servecommand.h"
 
 #include <QCoreApplication>
@@ -14,7 +16,9 @@ const char kUsage[] =
     "Usage: streamlab [COMMAND] [OPTIONS]\n"
     "See how the web streams and pushes data.\n\n"
     "Commands:\n"
-    "  serve     run only the built-in server (the default until the lab window exists)\n\n"
+    "  serve     run only the built-in server (the default until the lab window exists)\n"
+    "  probe     read one URL (any server) and show when every piece arrived\n"
+    "  compare   send one payload through several techniques side by side and compare\n\n"
     "Run 'streamlab COMMAND --help' for a command's options.\n";
 
 } // namespace
@@ -39,6 +43,9 @@ int main(int argc, char *argv[])
     if (command.isEmpty() || command.startsWith(u'-')) {
         // No lab window yet: the server is what `streamlab` runs.
         arguments.insert(1, u"serve"_s);
+    } else if (command == u"probe"_s || command == u"compare"_s) {
+        arguments.removeAt(1);
+        return command == u"probe"_s ? runProbe(arguments) : runCompare(arguments);
     } else if (command != u"serve"_s) {
         std::fprintf(stderr, "streamlab: unknown command '%s' (see streamlab --help)\n",
                      qPrintable(command));
