@@ -67,7 +67,9 @@ private:
     void onMetaDataChanged();
     void onRedirected(const QUrl &url);
     void onFinished();
+    QString shortBodyMessage(const QNetworkReply &reply) const;
 
     QPointer<QNetworkReply> m_reply;
+    qint64 m_bodyBytes = 0;    // body bytes of the current response, as QNAM counts them
     bool m_hasHeaders = false; // a Headers observation was made for the current exchange
 };
