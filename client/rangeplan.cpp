@@ -106,11 +106,10 @@ QList<Span> splitForSegments(const QList<Span> &missing, int pieces, qint64 minB
     qint64 total = 0;
     for (const Span &span : missing)
         total += span.length();
-    const qint64 target = qMax(qMax<qint64>(minBytes, 1), total / qMax(1, pieces)
-                                                              + (total % qMax(1, pieces) ? 1 : 0));
+    const qint64 target = qMax(qMax<qint64>(minBytes, 1), total / qMax(1, pieces));
     QList<Span> result;
     for (const Span &span : missing) {
-        const qint64 count = qMax<qint64>(1, (span.length() + target - 1) / target);
+        const qint64 count = qMax<qint64>(1, span.length() / target);
         const qint64 each = span.length() / count;
         qint64 first = span.first;
         for (qint64 i = 0; i < count; ++i) {

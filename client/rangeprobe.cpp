@@ -7,6 +7,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -64,7 +66,8 @@ void RangeProbe::advance()
             verify();
         return;
     case State::Whole:
-        if (m_segments.isEmpty() || !m_segments.last().isWhole)
+        if (std::none_of(m_segments.cbegin(), m_segments.cend(),
+                         [](const Segment &segment) { return segment.isWhole; }))
             launch(std::nullopt);
         else if (activeCount() == 0)
             verify();
