@@ -143,7 +143,8 @@ void QnamProbe::abortTransfer()
     if (QNetworkReply *reply = m_reply.data()) {
         m_reply.clear();
         disconnect(reply, nullptr, this, nullptr);
-        reply->abort();
+        if (reply->isRunning() && reply->error() == QNetworkReply::NoError)
+            reply->abort(); // a reply that already failed is only deleted (Qt warns otherwise)
         reply->deleteLater();
     }
 }

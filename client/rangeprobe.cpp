@@ -494,7 +494,8 @@ void RangeProbe::dropReply(QPointer<QNetworkReply> &reply)
     if (QNetworkReply *dropped = reply.data()) {
         reply.clear();
         disconnect(dropped, nullptr, this, nullptr);
-        dropped->abort();
+        if (dropped->isRunning() && dropped->error() == QNetworkReply::NoError)
+            dropped->abort(); // a reply that already failed is only deleted (Qt warns otherwise)
         dropped->deleteLater();
     }
 }
