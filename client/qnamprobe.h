@@ -44,7 +44,8 @@ QString failureMessage(const QNetworkReply &reply, int timeoutMs);
 
 // The base of probes that make one request (following redirects) and read its body: records
 // Request for every hop, Headers for every response, and finishes at finished(): a network
-// error or a final status >= 400 is a failure, after the body has been recorded.
+// error, a final status >= 400, or a body shorter than its Content-Length (which Qt 6.4 may
+// report as complete when the server closes early) is a failure, after the body was recorded.
 class QnamProbe : public Probe
 {
     Q_OBJECT
