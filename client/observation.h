@@ -63,14 +63,15 @@ struct Observation
     //  ping      {direction: "sent"|"received", payload?}
     //  pong      {rtt_ms}
     //  poll      {status, rtt_ms, messages}
-    //  reconnect {delay_ms, last_event_id}
+    //  reconnect {delay_ms, last_event_id}  (range probe: {delay_ms: 0, reason})
     //  range     {start, end, segment}   inclusive byte offsets in the resource
     //  wire      {raw, segments: [{kind, note, bytes}]}  raw: the bytes, printable ASCII
     //            kept, others escaped as \r \n \t \\ \xNN (reversible)
     //  close     {code, reason}
     //  error     {message}
     //  done      {chunks, headers_ms, first_byte_ms, total_ms, ok}; its `bytes` is the
-    //            lane's total
+    //            lane's total; a range probe adds {verified, sha256?, size?, paused?}
+    //            (sha256 and size only once the file verified)
     // Fields never repeat the common members (lane, t_ns, kind, bytes, total, exchange).
     // After a send-log join, payload pieces may also carry {lag_ms, writes}.
     QJsonObject fields;

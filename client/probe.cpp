@@ -46,11 +46,17 @@ void Probe::stop()
 
 Observation Probe::observe(ObservationKind kind, qint64 bytes, QJsonObject fields, qint64 tNs)
 {
+    return observeIn(qMax(0, m_exchange), kind, bytes, std::move(fields), tNs);
+}
+
+Observation Probe::observeIn(int exchange, ObservationKind kind, qint64 bytes,
+                             QJsonObject fields, qint64 tNs)
+{
     Observation observation;
     observation.lane = m_lane;
     observation.tNs = tNs >= 0 ? tNs : monotonicNowNs();
     observation.kind = kind;
-    observation.exchange = qMax(0, m_exchange);
+    observation.exchange = exchange;
     observation.fields = std::move(fields);
     observation.bytes = bytes;
     if (isPayloadKind(kind)) {
@@ -130,12 +136,12 @@ void Probe::finish(bool isSuccess, const QString &error)
     m_inactivity.stop();
     abortTransfer();
     const qint64 now = monotonicNowNs();
-    observe(ObservationKind::Done, m_total,
-            {{u"chunks"_s, m_pieces},
-             {u"headers_ms"_s, msSinceStart(m_headersNs)},
-             {u"first_byte_ms"_s, msSinceStart(m_firstPayloadNs)},
-             {u"total_ms"_s, msSinceStart(now)},
-             {u"ok"_s, isSuccess}},
-            now);
+    QJsonObject fields = doneFields();
+    fields.insert(u"chunks"_s, m_pieces);
+    fields.insert(u"headers_ms"_s, msSinceStart(m_headersNs));
+    fields.insert(u"first_byte_ms"_s, msSinceStart(m_firstPayloadNs));
+    fields.insert(u"total_ms"_s, msSinceStart(now));
+    fields.insert(u"ok"_s, isSuccess);
+    observe(ObservationKind::Done, m_total, fields, now);
     emit finished(isSuccess);
 }

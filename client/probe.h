@@ -57,6 +57,10 @@ protected:
     // payload kinds (isPayloadKind) `bytes` is added to the lane's total. Returns the observation as emitted.
     Observation observe(ObservationKind kind, qint64 bytes = 0, QJsonObject fields = {},
                         qint64 tNs = -1);
+    // The same for an earlier exchange that is still running (parallel range segments):
+    // `exchange` is a number observeRequest() already handed out.
+    Observation observeIn(int exchange, ObservationKind kind, qint64 bytes = 0,
+                          QJsonObject fields = {}, qint64 tNs = -1);
     // Starts a new exchange (a new request) and records its Request observation.
     void observeRequest(const QByteArray &method, const QUrl &url, qint64 tNs = -1);
     // Counts one SSE event / polled message / WS message towards settings().maxEvents; when
@@ -71,6 +75,10 @@ protected:
     // Ends the run: records an Error observation when `error` is not empty, aborts the
     // transfer, records Done and emits finished(). Idempotent: only the first call counts.
     void finish(bool isSuccess, const QString &error = {});
+
+    // Extra fields merged into the Done observation (e.g. a range download's verification);
+    // called once, by finish(), after abortTransfer().
+    virtual QJsonObject doneFields() const { return {}; }
 
     int exchange() const { return m_exchange; }
     qint64 totalBytes() const { return m_total; }
