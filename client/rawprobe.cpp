@@ -281,8 +281,17 @@ void RawProbe::afterRead(qint64 tNs)
                   wsframe::closePayload(m_frames.errorCloseCode(), m_frames.errorString()));
         finish(false, u"WebSocket protocol error from the server: "_s + m_frames.errorString());
     } else if (isResponseComplete()) {
-        finish(true);
+        finishComplete();
     }
+}
+
+// A complete response is a success, unless it refused a WebSocket handshake.
+void RawProbe::finishComplete()
+{
+    if (!m_wsKey.isEmpty() && !m_isUpgraded)
+        finish(false, wsframe::handshakeError(m_http.responses().last(), m_wsKey));
+    else
+        finish(true);
 }
 
 void RawProbe::onFrame(const wsframe::Frame &frame)
@@ -339,7 +348,7 @@ void RawProbe::onDisconnected()
     else if (m_isUpgraded)
         finish(false, u"the connection closed without a WebSocket close frame"_s);
     else if (isResponseComplete())
-        finish(true);
+        finishComplete();
     else
         finish(false, u"the server closed the connection without sending a response"_s);
 }

@@ -27,8 +27,10 @@
 //
 // How a run ends: success when the response is complete (the parser is idle after a final
 // response, or a close-delimited body ended with the connection) or, for WebSocket, when the
-// server's close frame arrived before the connection closed; failure with the parser's error
-// ("connection closed in the middle of chunk data (…)") otherwise. maxEvents counts WebSocket
+// server's close frame arrived before the connection closed (whatever its code: the exchange
+// is complete; the code is in the Close observation); failure with the parser's error
+// ("connection closed in the middle of chunk data (…)"), or when a ws:// handshake got another
+// answer than a valid 101, otherwise. maxEvents counts WebSocket
 // messages. Bytes read: at most 64 KiB per read, a response body at most 64 MiB.
 class RawProbe : public Probe
 {
@@ -61,6 +63,7 @@ private:
     void onFrame(const wsframe::Frame &frame);
     void sendFrame(wsframe::Opcode opcode, QByteArrayView payload);
     bool isResponseComplete() const;
+    void finishComplete();
 
     QPointer<QTcpSocket> m_socket;
     httpwire::ResponseParser m_http;

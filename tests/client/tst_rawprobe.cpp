@@ -119,6 +119,7 @@ private slots:
     void droppedMidChunkFails();
     void closeDelimitedBodySucceeds();
     void frameCutAcrossReads();
+    void refusedHandshakeFails();
     void silentServerTripsInactivityTimeout();
     void connectionRefused();
     void tlsIsRefused();
@@ -438,6 +439,25 @@ void tst_RawProbe::frameCutAcrossReads()
     QCOMPARE(run.ofKind(ObservationKind::Close).first().fields.value(u"reason"_s).toString(),
              u"done"_s);
     QVERIFY(!checkedWireBytes(run).isEmpty());
+}
+
+void tst_RawProbe::refusedHandshakeFails()
+{
+    RogueServer server([](int, const QByteArray &) {
+        return RogueServer::Script{
+            RogueServer::write(RogueServer::head("404 Not Found", {"Content-Length: 4"}) + "nope"),
+            RogueServer::hang()};
+    });
+    QVERIFY(server.listen());
+    QUrl url = server.url(u"/nows"_s);
+    url.setScheme(u"ws"_s);
+    RawProbe probe(rawSettings(url));
+    const ProbeRun run = runProbe(probe);
+    QVERIFY(run.isFinished);
+    QVERIFY(!run.isSuccess);
+    QVERIFY2(run.firstError().contains(u"answered 404 Not Found instead of 101"_s),
+             qPrintable(run.firstError()));
+    QVERIFY(hasSegment(run, u"BodyData"_s));
 }
 
 void tst_RawProbe::silentServerTripsInactivityTimeout()

@@ -86,6 +86,7 @@ private slots:
     void handshakeErrorsAreNamed_data();
     void handshakeErrorsAreNamed();
     void protocolErrorIsNamed();
+    void qwebsocketHandshakeFailure();
     void silentServerTripsInactivityTimeout_data() { bothClients_data(); }
     void silentServerTripsInactivityTimeout();
 
@@ -247,7 +248,7 @@ void tst_WsProbe::qwebsocketAnswersPingsSilently()
 {
     // The contrast: QWebSocket answers the same pings unseen, so the server never closes.
     ProbeSettings settings = wsSettings(m_server->url(u"/ws?ping=1&topic=autopong"_s), true);
-    settings.durationMs = 2600;
+    settings.durationMs = 3300;
     WsProbe probe(settings);
     const ProbeRun run = runProbe(probe);
     QVERIFY2(run.isSuccess, qPrintable(run.firstError()));
@@ -373,6 +374,23 @@ void tst_WsProbe::protocolErrorIsNamed()
     QVERIFY(run.isFinished);
     QVERIFY(!run.isSuccess);
     QCOMPARE(run.firstError(), u"WebSocket protocol error from the server: reserved opcode 0x3"_s);
+}
+
+void tst_WsProbe::qwebsocketHandshakeFailure()
+{
+    RogueServer server([](int, const QByteArray &) {
+        return RogueServer::Script{
+            RogueServer::write(RogueServer::head("200 OK", {"Content-Length: 2"}) + "ok"),
+            RogueServer::hang()};
+    });
+    QVERIFY(server.listen());
+    WsProbe probe(wsSettings(WsProbe::webSocketUrl(server.url()), true));
+    const ProbeRun run = runProbe(probe);
+    QVERIFY(run.isFinished);
+    QVERIFY(!run.isSuccess);
+    QCOMPARE(run.kindSequence(), u"request error done"_s);
+    QVERIFY(!run.firstError().isEmpty());
+    qInfo("QWebSocket says: %s", qPrintable(run.firstError()));
 }
 
 void tst_WsProbe::silentServerTripsInactivityTimeout()
