@@ -3,6 +3,8 @@
 
 #include "monoclock.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
