@@ -76,14 +76,20 @@ Observation Probe::observeIn(int exchange, ObservationKind kind, qint64 bytes,
 
 void Probe::observeRequest(const QByteArray &method, const QUrl &url, qint64 tNs)
 {
+    observeRequest(method, url, QJsonObject(), tNs);
+}
+
+void Probe::observeRequest(const QByteArray &method, const QUrl &url,
+                           const QJsonObject &extraFields, qint64 tNs)
+{
     ++m_exchange;
     const qint64 now = tNs >= 0 ? tNs : monotonicNowNs();
     if (m_startNs < 0)
         m_startNs = now;
-    observe(ObservationKind::Request, 0,
-            {{u"method"_s, QString::fromLatin1(method)},
-             {u"url"_s, url.toString(QUrl::FullyEncoded)}},
-            now);
+    QJsonObject fields = extraFields;
+    fields.insert(u"method"_s, QString::fromLatin1(method));
+    fields.insert(u"url"_s, url.toString(QUrl::FullyEncoded));
+    observe(ObservationKind::Request, 0, fields, now);
     if (m_hasOwnInactivityTimer)
         noteActivity();
 }

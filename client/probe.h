@@ -63,6 +63,9 @@ protected:
                           QJsonObject fields = {}, qint64 tNs = -1);
     // Starts a new exchange (a new request) and records its Request observation.
     void observeRequest(const QByteArray &method, const QUrl &url, qint64 tNs = -1);
+    // The same, with probe-specific fields added to {method, url} (the raw probe's `raw`).
+    void observeRequest(const QByteArray &method, const QUrl &url, const QJsonObject &extraFields,
+                        qint64 tNs = -1);
     // Counts one SSE event / polled message / WS message towards settings().maxEvents; when
     // the limit is reached, the run finishes successfully. Returns true when it did.
     bool countEvent();
