@@ -286,7 +286,7 @@ void tst_RawProbe::chunkedTextStream()
     const Fetched whole = fetch(manager, QNetworkRequest(m_server->url(
                                              u"/text?mode=stream&chunk=5000&interval=0"_s)));
     QCOMPARE(parser.responses().first().body, whole.body);
-    QCOMPARE(run.observations.last().fields.value(u"bytes"_s).toInteger(), wire.size());
+    QCOMPARE(run.observations.last().bytes, wire.size());
 }
 
 void tst_RawProbe::eventStreamFraming()
