@@ -243,12 +243,14 @@ void TimelineModel::linkWrites(int lane)
     }
     for (int i = 0; i < writes.size(); ++i) {
         const TimelineWrite &write = data.writes.at(writes.refs[size_t(i)]);
-        const std::vector<ReadEnd> reads = readsByExchange.value(write.exchange);
+        const auto reads = readsByExchange.constFind(write.exchange);
+        if (reads == readsByExchange.cend())
+            continue;
         const qint64 end = write.write.offset + write.write.bytes;
         const auto read = std::lower_bound(
-            reads.begin(), reads.end(), end,
+            reads->begin(), reads->end(), end,
             [](const ReadEnd &r, qint64 offset) { return r.endOffset < offset; });
-        writes.linkNs[size_t(i)] = read != reads.end() ? read->tNs : -1;
+        writes.linkNs[size_t(i)] = read != reads->end() ? read->tNs : -1;
     }
 }
 
@@ -476,7 +478,8 @@ QList<QPointF> TimelineModel::cumulativeSteps(int lane, const TimelineCoordinate
     }
     if (isEmpty())
         return points;
-    const double endX = std::max(points.back().x(), std::min(c.right(), c.timeToX(m_lastNs)));
-    points.append({endX, double(total)});
+    const double endX = std::min(c.right(), c.timeToX(m_lastNs));
+    if (endX > points.back().x())
+        points.append({endX, double(total)});
     return points;
 }

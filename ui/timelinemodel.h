@@ -127,8 +127,9 @@ public:
     // Reads total of the lane before time ns (0 before the first read).
     qint64 readTotalBefore(int lane, qint64 ns) const;
     // The cumulative-bytes staircase of a lane in the window: (x in pixels, bytes) vertices,
-    // from left() at the total before the window, a vertical step at each read column, flat
-    // to the newest mark of the recording (or right(), whichever comes first).
+    // from left() at the total before the window, a vertical step at each read column, then
+    // flat to the newest mark of the recording or right(), whichever comes first (no flat
+    // end if the last step is there already).
     QList<QPointF> cumulativeSteps(int lane, const TimelineCoordinates &c) const;
 
 signals:
