@@ -34,8 +34,8 @@ TimelineLaneRows laneRows(const QRectF &row, double labelWidth, const QRectF &pl
     double y = row.top() + kRowGapPx / 2;
     rows.markers = QRectF(plot.left(), y, plot.width(), kMarkerStripPx);
     y += kMarkerStripPx;
-    double bars = row.bottom() - kRowGapPx / 2 - y - (hasWrites ? kLinkGapPx : 0)
-                  - (hasEvents ? kEventBandPx : 0);
+    const double eventsHeight = hasEvents ? kEventGapPx + kEventBandPx : 0;
+    double bars = row.bottom() - kRowGapPx / 2 - y - (hasWrites ? kLinkGapPx : 0) - eventsHeight;
     bars = std::max(bars, 2 * kMinBarPx);
     if (hasWrites) {
         rows.writes = QRectF(plot.left(), y, plot.width(), bars * kWriteShare);
@@ -45,8 +45,8 @@ TimelineLaneRows laneRows(const QRectF &row, double labelWidth, const QRectF &pl
         rows.writes = QRectF(plot.left(), y, plot.width(), 0);
     }
     rows.reads = QRectF(plot.left(), y, plot.width(), bars);
-    rows.events = QRectF(plot.left(), rows.reads.bottom(), plot.width(),
-                         hasEvents ? kEventBandPx : 0);
+    rows.events = QRectF(plot.left(), rows.reads.bottom() + (hasEvents ? kEventGapPx : 0),
+                         plot.width(), hasEvents ? kEventBandPx : 0);
     return rows;
 }
 
@@ -115,6 +115,36 @@ QString laneSummary(const TimelineModel &model, int lane)
     return (reads == 1 ? u"1 read"_s : u"%1 reads"_s.arg(reads)) % u" \u00B7 "_s % bytes;
 }
 
+// Glyph positions of a lane's markers. A glyph that would overlap the previous one moves
+// right to just beside it, unless that is more than kMaxGlyphNudgePx away from its time
+// (a dense cluster then overlaps rather than drifting off).
+void placeGlyphs(TimelineLaneGeometry &geometry, const TimelineModel &model, int lane,
+                 const TimelineLaneRows &rows, const TimelineCoordinates &c)
+{
+    struct Placed
+    {
+        double x;
+        qint64 tNs; // orders glyphs on one column by time
+        size_t kind;
+    };
+    QList<Placed> all;
+    for (size_t kind = 0; kind < kTimelineMarkerSeries.size(); ++kind) {
+        for (const TimelineBucket &b : model.buckets(lane, kTimelineMarkerSeries[kind], c))
+            all.append({c.left() + b.px + 0.5, b.firstNs, kind});
+    }
+    std::stable_sort(all.begin(), all.end(), [](const Placed &a, const Placed &b) {
+        return a.x < b.x || (a.x == b.x && a.tNs < b.tNs);
+    });
+    double previousX = -std::numeric_limits<double>::infinity();
+    for (const Placed &marker : all) {
+        const double beside = previousX + kGlyphSizePx + kGlyphGapPx;
+        const double x = marker.x < beside && beside - marker.x <= kMaxGlyphNudgePx ? beside
+                                                                                     : marker.x;
+        geometry.markers[marker.kind].append({QPointF(x, rows.markers.center().y()), marker.x});
+        previousX = x;
+    }
+}
+
 void buildLanes(TimelineGeometry &g, const TimelineModel &model, const TimelineCoordinates &c)
 {
     const int lanes = int(g.layout.lanes.size());
@@ -134,10 +164,7 @@ void buildLanes(TimelineGeometry &g, const TimelineModel &model, const TimelineC
         geometry.events = barRects(events.at(lane), rows.events, eventScale, c.left());
         geometry.writes = barRects(writes.at(lane), rows.writes, writeScale, c.left());
         geometry.links = linkLines(model, lane, writes.at(lane), rows, c);
-        for (size_t kind = 0; kind < kTimelineMarkerSeries.size(); ++kind) {
-            for (const TimelineBucket &b : model.buckets(lane, kTimelineMarkerSeries[kind], c))
-                geometry.markers[kind].append({c.left() + b.px + 0.5, rows.markers.center().y()});
-        }
+        placeGlyphs(geometry, model, lane, rows, c);
     }
 }
 

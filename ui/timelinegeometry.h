@@ -39,6 +39,12 @@ struct TimelineLayout
     QList<TimelineLaneRows> lanes;
 };
 
+struct TimelineGlyph
+{
+    QPointF centre; // where the glyph is drawn
+    double x = 0;   // the marker's true x
+};
+
 // Everything the painter draws for one lane.
 struct TimelineLaneGeometry
 {
@@ -48,7 +54,9 @@ struct TimelineLaneGeometry
     QList<QRectF> events;
     QList<QRectF> writes;
     QList<QLineF> links; // from a write's bar to the read that completed it
-    std::array<QList<QPointF>, kTimelineMarkerSeries.size()> markers; // glyph centres
+    // Per kTimelineMarkerSeries kind: where each glyph goes. Glyphs that would overlap
+    // are nudged right a little; the guide line stays at the true time.
+    std::array<QList<TimelineGlyph>, kTimelineMarkerSeries.size()> markers;
     QPolygonF cumulative; // cumulative mode only: the staircase in plot pixels
 };
 
@@ -109,8 +117,11 @@ inline constexpr double kLabelMaxWidthPx = 180;
 inline constexpr double kPlotRightInsetPx = 14;
 inline constexpr double kMarkerStripPx = 14;
 inline constexpr double kGlyphSizePx = 9;
+inline constexpr double kGlyphGapPx = 1;
+inline constexpr double kMaxGlyphNudgePx = 2 * (kGlyphSizePx + kGlyphGapPx);
 inline constexpr double kLinkGapPx = 12;
 inline constexpr double kEventBandPx = 10;
+inline constexpr double kEventGapPx = 2; // between the reads' baseline and the event bars
 inline constexpr double kRowGapPx = 6;
 inline constexpr double kMinRowPx = 44;
 inline constexpr double kMaxRowPx = 140;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 // Renders the synthetic sample recording (a buffered lane, a streamed lane with the server's
 // writes, an SSE lane that reconnects) at 2x into PNGs, with a light and a dark palette, in
-// lanes mode and in cumulative mode.
+// lanes mode and in cumulative mode; then zoomed in, and 100,000 reads zoomed out.
 // Usage: timeline_sample [output prefix, default /tmp/timeline-sample]
 #include "syntheticrecording.h"
 #include "timelinemodel.h"
@@ -18,6 +18,9 @@ namespace {
 
 constexpr QSize kSampleSize(960, 420);
 constexpr qreal kScale = 2;
+constexpr int kManyLanes = 4;
+constexpr int kManyReadsPerLane = 25'000;
+constexpr qint64 kManySpanNs = 60'000 * Synthetic::kMs;
 
 QPalette darkPalette()
 {
@@ -72,14 +75,27 @@ int main(int argc, char *argv[])
                    {u"-dark"_s, darkPalette(), false},
                    {u"-cumulative"_s, lightPalette(), true},
                    {u"-cumulative-dark"_s, darkPalette(), true}};
+    const auto save = [&](const QString &suffix) {
+        const QString path = prefix + suffix + u".png"_s;
+        const bool isSaved = view.renderImage(kScale).save(path);
+        out << (isSaved ? u"wrote "_s : u"could not write "_s) << path << u'\n';
+        return isSaved;
+    };
     for (const auto &output : outputs) {
         view.setPalette(output.palette);
         state.setCumulative(output.isCumulative);
-        const QString path = prefix + output.suffix + u".png"_s;
-        const bool isSaved = view.renderImage(kScale).save(path);
-        out << (isSaved ? u"wrote "_s : u"could not write "_s) << path << u'\n';
-        if (!isSaved)
+        if (!save(output.suffix))
             return 1;
     }
-    return 0;
+    // Zoomed in on the streamed lane: one line from each write to its read.
+    view.setPalette(lightPalette());
+    state.setCumulative(false);
+    state.setWindow(Synthetic::kStartNs + 395 * Synthetic::kMs,
+                    Synthetic::kStartNs + 520 * Synthetic::kMs);
+    if (!save(u"-zoomed"_s))
+        return 1;
+    // 100,000 reads over four lanes, all of them in view.
+    model.setRecording(Synthetic::manyReads(kManyLanes, kManyReadsPerLane, kManySpanNs));
+    view.resetZoom();
+    return save(u"-100k"_s) ? 0 : 1;
 }
