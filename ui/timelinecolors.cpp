@@ -9,8 +9,8 @@ constexpr double kDarkThreshold = 0.5; // Base lightness below this: a dark sche
 constexpr double kSaturation = 0.7;
 constexpr double kLightnessOnLight = 0.40;
 constexpr double kLightnessOnDark = 0.66;
-constexpr double kMutedMix = 0.45;  // share of the background in muted text
-constexpr double kGridMix = 0.86;   // share of the background in grid lines
+constexpr double kMutedMix = 0.45; // share of the background in muted text
+constexpr double kGridMix = 0.86;  // share of the background in grid lines
 constexpr double kAxisMix = 0.55;
 constexpr int kLinkAlpha = 120;
 constexpr double kDegrees = 360;
@@ -55,8 +55,8 @@ TimelineColors TimelineColors::fromPalette(const QPalette &palette)
     colors.grid = mixed(colors.text, colors.background, kGridMix);
     colors.axis = mixed(colors.text, colors.background, kAxisMix);
     for (int s = 0; s < kTimelineSeriesCount; ++s) {
-        colors.series[size_t(s)] = kSeriesHues[s] < 0 ? colors.text
-                                                       : hueColor(kSeriesHues[s], colors.isDark);
+        colors.series[size_t(s)]
+            = kSeriesHues[s] < 0 ? colors.text : hueColor(kSeriesHues[s], colors.isDark);
     }
     colors.link = colors.seriesColor(TimelineSeries::Writes);
     colors.link.setAlpha(kLinkAlpha);

@@ -25,8 +25,8 @@ double labelColumnWidth(const TimelineModel &model, const QFontMetricsF &metrics
     return std::clamp(width, kLabelMinWidthPx, kLabelMaxWidthPx);
 }
 
-TimelineLaneRows laneRows(const QRectF &row, double labelWidth, const QRectF &plot,
-                          bool hasWrites, bool hasEvents)
+TimelineLaneRows laneRows(const QRectF &row, double labelWidth, const QRectF &plot, bool hasWrites,
+                          bool hasEvents)
 {
     TimelineLaneRows rows;
     rows.row = row;
@@ -65,15 +65,15 @@ double barHeight(qint64 bytes, qint64 scaleBytes, double bandHeight)
     return kMinBarPx + (bandHeight - kMinBarPx) * std::clamp(fraction, 0.0, 1.0);
 }
 
-QList<QRectF> barRects(const QList<TimelineBucket> &buckets, const QRectF &band,
-                       qint64 scaleBytes, double left)
+QList<QRectF> barRects(const QList<TimelineBucket> &buckets, const QRectF &band, qint64 scaleBytes,
+                       double left)
 {
     QList<QRectF> rects;
     rects.reserve(buckets.size());
     for (qsizetype i = 0; i < buckets.size(); ++i) {
         const double x = left + buckets.at(i).px;
-        const double next = i + 1 < buckets.size() ? left + buckets.at(i + 1).px
-                                                   : x + kMaxBarWidthPx + 1;
+        const double next
+            = i + 1 < buckets.size() ? left + buckets.at(i + 1).px : x + kMaxBarWidthPx + 1;
         const double width = std::clamp(next - x - 1, 1.0, kMaxBarWidthPx);
         const double height = barHeight(buckets.at(i).bytes, scaleBytes, band.height());
         rects.append(QRectF(x, band.bottom() - height, width, height));
@@ -91,9 +91,8 @@ qint64 largestBucket(const QList<QList<TimelineBucket>> &perLane)
     return largest;
 }
 
-QList<QLineF> linkLines(const TimelineModel &model, int lane,
-                        const QList<TimelineBucket> &writes, const TimelineLaneRows &rows,
-                        const TimelineCoordinates &c)
+QList<QLineF> linkLines(const TimelineModel &model, int lane, const QList<TimelineBucket> &writes,
+                        const TimelineLaneRows &rows, const TimelineCoordinates &c)
 {
     QList<QLineF> lines;
     for (const TimelineBucket &bucket : writes) {
@@ -138,8 +137,8 @@ void placeGlyphs(TimelineLaneGeometry &geometry, const TimelineModel &model, int
     double previousX = -std::numeric_limits<double>::infinity();
     for (const Placed &marker : all) {
         const double beside = previousX + kGlyphSizePx + kGlyphGapPx;
-        const double x = marker.x < beside && beside - marker.x <= kMaxGlyphNudgePx ? beside
-                                                                                     : marker.x;
+        const double x
+            = marker.x < beside && beside - marker.x <= kMaxGlyphNudgePx ? beside : marker.x;
         geometry.markers[marker.kind].append({QPointF(x, rows.markers.center().y()), marker.x});
         previousX = x;
     }
@@ -216,12 +215,12 @@ QList<TimelineAxisLabel> timeLabels(const QList<TimelineCoordinates::Tick> &tick
         if (!tick.isMajor)
             continue;
         const double width = metrics.horizontalAdvance(tick.label);
-        double left = std::clamp(tick.x - width / 2, layout.plot.left() - width / 2,
-                                 maxRight - width);
+        double left
+            = std::clamp(tick.x - width / 2, layout.plot.left() - width / 2, maxRight - width);
         if (left < previousRight + kLabelGapPx / 2)
             continue;
-        labels.append({QRectF(left, layout.axis.top() + kTickLengthPx, width, metrics.height()),
-                       tick.label});
+        labels.append(
+            {QRectF(left, layout.axis.top() + kTickLengthPx, width, metrics.height()), tick.label});
         previousRight = left + width;
     }
     return labels;
@@ -230,9 +229,9 @@ QList<TimelineAxisLabel> timeLabels(const QList<TimelineCoordinates::Tick> &tick
 QList<TimelineLegendItem> legendItems(const TimelineModel &model, bool isCumulative,
                                       const QRectF &area, const QFontMetricsF &metrics)
 {
-    static const QString kSeriesLabels[] = {u"read"_s,    u"event"_s,     u"server write"_s,
-                                            u"request"_s, u"headers"_s,   u"reconnect"_s,
-                                            u"error"_s,   u"done/close"_s};
+    static const QString kSeriesLabels[]
+        = {u"read"_s,    u"event"_s,     u"server write"_s, u"request"_s,
+           u"headers"_s, u"reconnect"_s, u"error"_s,        u"done/close"_s};
     const int count = isCumulative ? model.laneCount() : kTimelineSeriesCount;
     QList<TimelineLegendItem> items;
     double x = area.left();
@@ -243,10 +242,10 @@ QList<TimelineLegendItem> legendItems(const TimelineModel &model, bool isCumulat
         const double itemWidth = kLegendSwatchPx + kPaddingPx / 2 + textWidth;
         if (x + itemWidth > area.right())
             break;
-        item.swatch = QRectF(x, area.center().y() - kLegendSwatchPx / 2, kLegendSwatchPx,
-                             kLegendSwatchPx);
-        item.text = QRectF(item.swatch.right() + kPaddingPx / 2, area.top(), textWidth,
-                           area.height());
+        item.swatch
+            = QRectF(x, area.center().y() - kLegendSwatchPx / 2, kLegendSwatchPx, kLegendSwatchPx);
+        item.text
+            = QRectF(item.swatch.right() + kPaddingPx / 2, area.top(), textWidth, area.height());
         items.append(item);
         x = item.text.right() + kLegendSpacingPx;
     }
@@ -261,8 +260,8 @@ TimelineLayout computeTimelineLayout(const TimelineModel &model, QSizeF size,
     TimelineLayout layout;
     layout.widget = QRectF(QPointF(0, 0), size);
     const double lineHeight = metrics.height();
-    layout.legend = QRectF(kPaddingPx, kPaddingPx, std::max(1.0, size.width() - 2 * kPaddingPx),
-                           lineHeight);
+    layout.legend
+        = QRectF(kPaddingPx, kPaddingPx, std::max(1.0, size.width() - 2 * kPaddingPx), lineHeight);
     const double labelWidth = labelColumnWidth(model, metrics);
     const double plotLeft = kPaddingPx + labelWidth + kPaddingPx;
     const double plotRight = std::max(plotLeft + 1, size.width() - kPlotRightInsetPx);
@@ -302,10 +301,10 @@ TimelineGeometry buildTimelineGeometry(const TimelineModel &model, const Timelin
     g.lanes.resize(layout.lanes.size());
     for (int lane = 0; lane < int(g.lanes.size()); ++lane) {
         const QRectF &label = layout.lanes.at(lane).label;
-        g.lanes[lane].name = metrics.elidedText(model.laneName(lane), Qt::ElideRight,
-                                                label.width());
-        g.lanes[lane].summary = metrics.elidedText(laneSummary(model, lane), Qt::ElideRight,
-                                                   label.width());
+        g.lanes[lane].name
+            = metrics.elidedText(model.laneName(lane), Qt::ElideRight, label.width());
+        g.lanes[lane].summary
+            = metrics.elidedText(laneSummary(model, lane), Qt::ElideRight, label.width());
     }
     g.ticks = c.ticks(minPixelsBetweenMajor(metrics));
     g.timeLabels = timeLabels(g.ticks, layout, metrics);

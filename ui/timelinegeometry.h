@@ -83,8 +83,8 @@ struct TimelineGeometry
     QList<TimelineLaneGeometry> lanes;
     QList<TimelineCoordinates::Tick> ticks;
     QList<TimelineAxisLabel> timeLabels;
-    QList<double> byteGridY;              // cumulative mode: horizontal grid lines
-    QList<TimelineAxisLabel> byteLabels;  // and their labels, in the label column
+    QList<double> byteGridY;             // cumulative mode: horizontal grid lines
+    QList<TimelineAxisLabel> byteLabels; // and their labels, in the label column
     QList<TimelineLegendItem> legend;
 };
 
@@ -130,7 +130,7 @@ inline constexpr double kMinBarPx = 2;
 inline constexpr double kMaxBarWidthPx = 3;
 inline constexpr double kTickLengthPx = 5;
 inline constexpr double kMinorTickLengthPx = 3;
-inline constexpr double kLabelGapPx = 16;     // between two axis labels
+inline constexpr double kLabelGapPx = 16; // between two axis labels
 inline constexpr double kLegendSwatchPx = 10;
 inline constexpr double kLegendSpacingPx = 14;
 inline constexpr double kChartTopInsetPx = 8; // cumulative chart headroom

@@ -93,10 +93,7 @@ TimelineSeries timelineSeriesOf(ObservationKind kind)
     return TimelineSeries::Errors;
 }
 
-TimelineModel::TimelineModel(QObject *parent)
-    : QObject(parent)
-{
-}
+TimelineModel::TimelineModel(QObject *parent) : QObject(parent) {}
 
 TimelineModel::~TimelineModel() = default;
 
@@ -315,7 +312,7 @@ TimelineMark TimelineModel::mark(int lane, TimelineSeries series, int index) con
 }
 
 const std::vector<TimelineModel::Aggregate> &TimelineModel::level(const Series &series,
-                                                                   int level) const
+                                                                  int level) const
 {
     std::vector<Aggregate> &aggregates = series.levels[size_t(level)];
     if (series.isLevelBuilt[size_t(level)])
@@ -405,24 +402,23 @@ QList<TimelineBucket> TimelineModel::buckets(int lane, TimelineSeries series,
         return result;
     }
     const std::vector<Aggregate> &aggregates = level(s, levelIndex);
-    const auto begin = std::lower_bound(
-        aggregates.begin(), aggregates.end(), c.startNs(),
-        [](const Aggregate &a, qint64 ns) { return a.lastNs < ns; });
+    const auto begin
+        = std::lower_bound(aggregates.begin(), aggregates.end(), c.startNs(),
+                           [](const Aggregate &a, qint64 ns) { return a.lastNs < ns; });
     const auto end = std::lower_bound(begin, aggregates.end(), c.endNs(),
                                       [](const Aggregate &a, qint64 ns) { return a.firstNs < ns; });
     result.reserve(std::min<qsizetype>(end - begin, columns));
     for (auto it = begin; it != end; ++it) {
         const int column = columnOf(c, std::max(it->firstNs, c.startNs()), columns);
-        mergeRun(result, {column, it->firstNs, it->lastNs, it->lastMark - it->firstMark + 1,
-                          it->bytes, it->maxBytes, s.totals[size_t(it->lastMark)],
-                          it->firstMark, it->lastMark});
+        mergeRun(result,
+                 {column, it->firstNs, it->lastNs, it->lastMark - it->firstMark + 1, it->bytes,
+                  it->maxBytes, s.totals[size_t(it->lastMark)], it->firstMark, it->lastMark});
     }
     return result;
 }
 
-TimelineBucket TimelineModel::hitTest(int lane, TimelineSeries series,
-                                      const TimelineCoordinates &c, double x,
-                                      double radiusPx) const
+TimelineBucket TimelineModel::hitTest(int lane, TimelineSeries series, const TimelineCoordinates &c,
+                                      double x, double radiusPx) const
 {
     const Series &s = m_lanes.at(size_t(lane)).of(series);
     if (s.tNs.empty())
@@ -448,8 +444,15 @@ TimelineBucket TimelineModel::hitTest(int lane, TimelineSeries series,
     int last = nearest;
     while (last + 1 < s.size() && columnAt(last + 1) == column)
         ++last;
-    TimelineBucket hit{int(column), s.tNs[size_t(first)], s.tNs[size_t(last)], last - first + 1,
-                       0, 0, s.totals[size_t(last)], first, last};
+    TimelineBucket hit{int(column),
+                       s.tNs[size_t(first)],
+                       s.tNs[size_t(last)],
+                       last - first + 1,
+                       0,
+                       0,
+                       s.totals[size_t(last)],
+                       first,
+                       last};
     for (int mark = first; mark <= last; ++mark) {
         hit.bytes += s.bytes[size_t(mark)];
         hit.maxBytes = std::max(hit.maxBytes, s.bytes[size_t(mark)]);

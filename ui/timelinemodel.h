@@ -30,9 +30,9 @@ enum class TimelineSeries {
     Completions, // the lane finished (Done) or the WebSocket closed (Close)
 };
 inline constexpr int kTimelineSeriesCount = 8;
-inline constexpr std::array<TimelineSeries, 5> kTimelineMarkerSeries = {
-    TimelineSeries::Requests, TimelineSeries::Headers, TimelineSeries::Reconnects,
-    TimelineSeries::Errors, TimelineSeries::Completions};
+inline constexpr std::array<TimelineSeries, 5> kTimelineMarkerSeries
+    = {TimelineSeries::Requests, TimelineSeries::Headers, TimelineSeries::Reconnects,
+       TimelineSeries::Errors, TimelineSeries::Completions};
 
 // The series an observation of `kind` belongs to.
 TimelineSeries timelineSeriesOf(ObservationKind kind);
@@ -40,14 +40,14 @@ TimelineSeries timelineSeriesOf(ObservationKind kind);
 // The marks of one series that fall on one pixel column, merged.
 struct TimelineBucket
 {
-    int px = 0;          // pixel column: floor(timeToX(firstNs) - left), clamped to the span
-    qint64 firstNs = 0;  // time of the first and last merged mark
+    int px = 0;         // pixel column: floor(timeToX(firstNs) - left), clamped to the span
+    qint64 firstNs = 0; // time of the first and last merged mark
     qint64 lastNs = 0;
-    qint64 count = 0;    // marks merged
-    qint64 bytes = 0;    // their bytes, summed
-    qint64 maxBytes = 0; // the largest single mark
+    qint64 count = 0;     // marks merged
+    qint64 bytes = 0;     // their bytes, summed
+    qint64 maxBytes = 0;  // the largest single mark
     qint64 lastTotal = 0; // running byte total of the series after the last merged mark
-    int firstMark = 0;   // mark indices in the series, [firstMark, lastMark]
+    int firstMark = 0;    // mark indices in the series, [firstMark, lastMark]
     int lastMark = 0;
 };
 
@@ -122,8 +122,8 @@ public:
                                   const TimelineCoordinates &c) const;
     // The marks on the pixel column of the mark nearest to x, if that one lies within
     // radiusPx of x; count 0 if none.
-    TimelineBucket hitTest(int lane, TimelineSeries series, const TimelineCoordinates &c,
-                           double x, double radiusPx) const;
+    TimelineBucket hitTest(int lane, TimelineSeries series, const TimelineCoordinates &c, double x,
+                           double radiusPx) const;
     // Reads total of the lane before time ns (0 before the first read).
     qint64 readTotalBefore(int lane, qint64 ns) const;
     // The cumulative-bytes staircase of a lane in the window: (x in pixels, bytes) vertices,

@@ -24,12 +24,12 @@ void paintGlyph(QPainter &p, TimelineSeries kind, const QPointF &centre, const Q
     p.setBrush(color);
     switch (kind) {
     case TimelineSeries::Requests: // a triangle pointing right: a request goes out
-        p.drawPolygon(QPolygonF{box.topLeft(), QPointF(box.right(), centre.y()),
-                                box.bottomLeft()});
+        p.drawPolygon(QPolygonF{box.topLeft(), QPointF(box.right(), centre.y()), box.bottomLeft()});
         break;
     case TimelineSeries::Headers: // a diamond
         p.drawPolygon(QPolygonF{QPointF(centre.x(), box.top()), QPointF(box.right(), centre.y()),
-                                QPointF(centre.x(), box.bottom()), QPointF(box.left(), centre.y())});
+                                QPointF(centre.x(), box.bottom()),
+                                QPointF(box.left(), centre.y())});
         break;
     case TimelineSeries::Reconnects: // a ring
         p.setPen(QPen(color, kGlyphPenPx));
@@ -58,8 +58,7 @@ void paintLabels(QPainter &p, const TimelineGeometry &g, const TimelineColors &c
     const double lineHeight = p.fontMetrics().height();
     for (qsizetype lane = 0; lane < g.lanes.size(); ++lane) {
         const QRectF &label = g.layout.lanes.at(lane).label;
-        const QRectF nameRect(label.left(), label.top() + kRowGapPx / 2, label.width(),
-                              lineHeight);
+        const QRectF nameRect(label.left(), label.top() + kRowGapPx / 2, label.width(), lineHeight);
         p.setPen(colors.text);
         p.drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter, g.lanes.at(lane).name);
         if (nameRect.bottom() + lineHeight <= label.bottom()) {
@@ -115,8 +114,8 @@ void paintLanes(QPainter &p, const TimelineGeometry &g, const TimelineColors &co
         const TimelineLaneGeometry &lane = g.lanes.at(i);
         // Dense links blur into a band anyway: a hairline (cosmetic) pen without antialiasing
         // takes Qt's fastest line path, which matters with thousands of them.
-        const bool isDense = double(lane.links.size()) * kDenseLinkSpacingPx
-                             > g.layout.plot.width();
+        const bool isDense
+            = double(lane.links.size()) * kDenseLinkSpacingPx > g.layout.plot.width();
         p.setRenderHint(QPainter::Antialiasing, !isDense);
         p.setPen(QPen(colors.link, isDense ? 0 : kLinkPenPx));
         p.drawLines(lane.links);

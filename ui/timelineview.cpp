@@ -48,8 +48,7 @@ QString observationText(const Observation &o)
         return u"bytes %1\u2013%2"_s.arg(qint64(f.value(u"start"_s).toDouble()))
             .arg(qint64(f.value(u"end"_s).toDouble()));
     case ObservationKind::Close:
-        return QString::number(f.value(u"code"_s).toInt()) % u' '
-               % f.value(u"reason"_s).toString();
+        return QString::number(f.value(u"code"_s).toInt()) % u' ' % f.value(u"reason"_s).toString();
     case ObservationKind::Done:
         return f.value(u"ok"_s).toBool() ? u"ok"_s : u"failed"_s;
     case ObservationKind::Pong:
@@ -73,8 +72,7 @@ QString bytesText(qint64 bytes)
 // The groups of series a y position points at, nearest band first.
 QList<QList<TimelineSeries>> seriesOrder(const TimelineLaneRows &rows, double y)
 {
-    const QList<TimelineSeries> markers(kTimelineMarkerSeries.begin(),
-                                        kTimelineMarkerSeries.end());
+    const QList<TimelineSeries> markers(kTimelineMarkerSeries.begin(), kTimelineMarkerSeries.end());
     const QList<TimelineSeries> writes{TimelineSeries::Writes};
     const QList<TimelineSeries> reads{TimelineSeries::Reads};
     const QList<TimelineSeries> events{TimelineSeries::Events};
@@ -90,17 +88,14 @@ QList<QList<TimelineSeries>> seriesOrder(const TimelineLaneRows &rows, double y)
 } // namespace
 
 TimelineView::TimelineView(TimelineModel *model, TimelineViewState *state, QWidget *parent)
-    : QWidget(parent)
-    , m_model(model)
-    , m_state(state)
-    , m_colors(TimelineColors::fromPalette(palette()))
+    : QWidget(parent), m_model(model), m_state(state),
+      m_colors(TimelineColors::fromPalette(palette()))
 {
     setMouseTracking(true);
     setAttribute(Qt::WA_OpaquePaintEvent);
     setFocusPolicy(Qt::WheelFocus);
     connect(model, &TimelineModel::recordingReset, this, &TimelineView::onModelReset);
-    connect(model, &TimelineModel::observationAppended, this,
-            &TimelineView::onObservationAppended);
+    connect(model, &TimelineModel::observationAppended, this, &TimelineView::onObservationAppended);
     connect(state, &TimelineViewState::windowChanged, this, qOverload<>(&QWidget::update));
     connect(state, &TimelineViewState::cumulativeChanged, this, qOverload<>(&QWidget::update));
     connect(state, &TimelineViewState::hoveredObservationChanged, this,
@@ -130,8 +125,8 @@ QRectF TimelineView::plotRect() const
 
 TimelineGeometryKey TimelineView::geometryKey() const
 {
-    return {m_model->revision(), m_state->windowStartNs(), m_state->windowEndNs(), QSizeF(size()),
-            m_state->isCumulative(), QFontMetricsF(font()).height()};
+    return {m_model->revision(), m_state->windowStartNs(), m_state->windowEndNs(),
+            QSizeF(size()),      m_state->isCumulative(),  QFontMetricsF(font()).height()};
 }
 
 const TimelineGeometry &TimelineView::geometry() const
@@ -271,9 +266,8 @@ void TimelineView::wheelEvent(QWheelEvent *event)
         const double factor = std::pow(kZoomPerWheelStep, angle.y() / kWheelStepDegrees);
         // Live, the newest data stays at the right edge; otherwise the time under the mouse
         // stays under the mouse.
-        const double x = m_state->isLive()
-                             ? c.right()
-                             : std::clamp(event->position().x(), c.left(), c.right());
+        const double x = m_state->isLive() ? c.right()
+                                           : std::clamp(event->position().x(), c.left(), c.right());
         m_state->setWindowFrom(c.zoomedAround(x, factor));
         if (m_state->isLive())
             followLive();
@@ -432,8 +426,8 @@ QString TimelineView::describeHit(const Hit &hit) const
         = {u"reads"_s,   u"events"_s,     u"server writes"_s, u"requests"_s,
            u"headers"_s, u"reconnects"_s, u"errors"_s,        u"completions"_s};
     const QString title = m_model->laneName(hit.lane) % u" \u00B7 "_s
-                          % QString::number(hit.marks.count) % u' '
-                          % kPlurals[int(hit.series)] % u" (merged)"_s;
+                          % QString::number(hit.marks.count) % u' ' % kPlurals[int(hit.series)]
+                          % u" (merged)"_s;
     return title % u'\n' % formatTime(hit.marks.firstNs) % u" \u2013 "_s
            % formatTime(hit.marks.lastNs) % u'\n' % bytesText(hit.marks.bytes)
            % u" (largest %1)"_s.arg(hit.marks.maxBytes);
@@ -442,8 +436,8 @@ QString TimelineView::describeHit(const Hit &hit) const
 QString TimelineView::describeObservation(int index) const
 {
     const Observation &o = m_model->observation(index);
-    QString title = m_model->laneName(o.lane) % u" \u00B7 "_s
-                    % QString(observationKindName(o.kind));
+    QString title
+        = m_model->laneName(o.lane) % u" \u00B7 "_s % QString(observationKindName(o.kind));
     if (o.exchange > 0)
         title += u" (exchange %1)"_s.arg(o.exchange);
     QStringList lines{title, u"at "_s % formatTime(o.tNs)};
@@ -473,10 +467,10 @@ QString TimelineView::describeWrite(int lane, int writeMark) const
     QStringList lines{title, u"sent at "_s % formatTime(write.write.tNs),
                       bytesText(write.write.bytes) % u" at offset %1"_s.arg(write.write.offset)};
     if (mark.linkNs >= 0) {
-        lines.append(u"read at "_s % formatTime(mark.linkNs) % u" (lag "_s
-                     % QString::number(double(mark.linkNs - write.write.tNs) / kNsPerMs, 'f',
-                                       kMsDecimals)
-                     % u" ms)"_s);
+        lines.append(
+            u"read at "_s % formatTime(mark.linkNs) % u" (lag "_s
+            % QString::number(double(mark.linkNs - write.write.tNs) / kNsPerMs, 'f', kMsDecimals)
+            % u" ms)"_s);
     } else {
         lines.append(u"no read completed it"_s);
     }

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "timelineviewstate.h"
 
-TimelineViewState::TimelineViewState(QObject *parent)
-    : QObject(parent)
-{
-}
+TimelineViewState::TimelineViewState(QObject *parent) : QObject(parent) {}
 
 TimelineCoordinates TimelineViewState::coordinates(double left, double width) const
 {
@@ -17,8 +14,8 @@ void TimelineViewState::setWindow(qint64 startNs, qint64 endNs)
 {
     TimelineCoordinates window = m_window;
     window.setWindow(startNs, endNs); // normalizes an empty or reversed window
-    const bool isSame = window.startNs() == m_window.startNs()
-                        && window.endNs() == m_window.endNs();
+    const bool isSame
+        = window.startNs() == m_window.startNs() && window.endNs() == m_window.endNs();
     m_hasWindow = true;
     if (isSame)
         return;

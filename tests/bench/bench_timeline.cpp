@@ -71,8 +71,7 @@ int main(int argc, char *argv[])
     TimelineModel model;
     TimelineViewState state;
     model.setRecording(Synthetic::manyReads(kLanes, kReadsPerLane, kRunNs));
-    out << u"model of %1 reads + %2 writes built in %3 ms\n"_s
-               .arg(kLanes * kReadsPerLane)
+    out << u"model of %1 reads + %2 writes built in %3 ms\n"_s.arg(kLanes * kReadsPerLane)
                .arg(kLanes / 2 * kReadsPerLane)
                .arg(double(buildTimer.nsecsElapsed()) / kNsPerMs, 0, 'f', 1);
     TimelineView view(&model, &state);
@@ -80,7 +79,9 @@ int main(int argc, char *argv[])
 
     const qint64 zoomedInStartNs = Synthetic::kStartNs + kRunNs / 2;
     const qint64 zoomedInSpanNs = 20 * Synthetic::kMs; // about 8 reads per lane
-    const auto zoomedOut = [&](int) { view.resetZoom(); };
+    const auto zoomedOut = [&](int) {
+        view.resetZoom();
+    };
     const auto zoomedOutPanning = [&](int frame) {
         view.resetZoom();
         state.setWindowFrom(view.coordinates().pannedBy(frame % 2 == 0 ? 3 : -3));

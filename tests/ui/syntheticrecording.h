@@ -56,9 +56,9 @@ inline void addHttpLane(Recording &recording, int laneIndex, int count, qint64 b
                         qint64 firstNs, qint64 everyNs, qint64 readDelayNs, bool isBuffered)
 {
     using K = ObservationKind;
-    recording.observations.append(observation(laneIndex, 0, K::Request, 0, 0, 0,
-                                              {{u"method"_s, u"GET"_s},
-                                               {u"url"_s, u"http://127.0.0.1/stream"_s}}));
+    recording.observations.append(
+        observation(laneIndex, 0, K::Request, 0, 0, 0,
+                    {{u"method"_s, u"GET"_s}, {u"url"_s, u"http://127.0.0.1/stream"_s}}));
     recording.observations.append(observation(laneIndex, firstNs / 2, K::Headers, 0, 0, 0,
                                               {{u"status"_s, 200}, {u"reason"_s, u"OK"_s}}));
     ExchangeSends sends;
@@ -69,9 +69,9 @@ inline void addHttpLane(Recording &recording, int laneIndex, int count, qint64 b
         sends.writes.append({kStartNs + sentNs, bytes, i * bytes});
         total += bytes;
         if (!isBuffered) {
-            recording.observations.append(observation(
-                laneIndex, sentNs + readDelayNs, K::Chunk, bytes, total, 0,
-                {{u"text"_s, u"piece %1 of the streamed body\n"_s.arg(i)}}));
+            recording.observations.append(
+                observation(laneIndex, sentNs + readDelayNs, K::Chunk, bytes, total, 0,
+                            {{u"text"_s, u"piece %1 of the streamed body\n"_s.arg(i)}}));
         }
     }
     const qint64 lastNs = firstNs + (count - 1) * everyNs + readDelayNs;
@@ -80,8 +80,8 @@ inline void addHttpLane(Recording &recording, int laneIndex, int count, qint64 b
             observation(laneIndex, lastNs, K::Chunk, total, total, 0, {{u"text"_s, u"all"_s}}));
     }
     recording.lanes[laneIndex].sends.append(sends);
-    recording.observations.append(observation(laneIndex, lastNs + kMs, K::Done, total, total, 0,
-                                              {{u"ok"_s, true}}));
+    recording.observations.append(
+        observation(laneIndex, lastNs + kMs, K::Done, total, total, 0, {{u"ok"_s, true}}));
 }
 
 // An SSE lane: an event every 100 ms, the connection drops at 430 ms, the probe reconnects
@@ -93,9 +93,9 @@ inline void addSseLane(Recording &recording, int laneIndex)
     qint64 total = 0;
     int exchange = 0;
     const auto request = [&](qint64 atNs) {
-        recording.observations.append(observation(laneIndex, atNs, K::Request, 0, total, exchange,
-                                                  {{u"method"_s, u"GET"_s},
-                                                   {u"url"_s, u"http://127.0.0.1/sse"_s}}));
+        recording.observations.append(
+            observation(laneIndex, atNs, K::Request, 0, total, exchange,
+                        {{u"method"_s, u"GET"_s}, {u"url"_s, u"http://127.0.0.1/sse"_s}}));
         recording.observations.append(observation(laneIndex, atNs + 3 * kMs, K::Headers, 0, total,
                                                   exchange, {{u"status"_s, 200}}));
     };
@@ -104,21 +104,21 @@ inline void addSseLane(Recording &recording, int laneIndex)
         if (atNs > 430 * kMs && exchange == 0) {
             recording.observations.append(observation(laneIndex, 430 * kMs, K::Error, 0, total, 0,
                                                       {{u"message"_s, u"connection reset"_s}}));
-            recording.observations.append(observation(laneIndex, 431 * kMs, K::Reconnect, 0,
-                                                      total, 0, {{u"delay_ms"_s, 100}}));
+            recording.observations.append(observation(laneIndex, 431 * kMs, K::Reconnect, 0, total,
+                                                      0, {{u"delay_ms"_s, 100}}));
             exchange = 1;
             request(531 * kMs);
             continue;
         }
         total += kEventBytes;
-        recording.observations.append(observation(laneIndex, atNs, K::Chunk, kEventBytes, total,
-                                                  exchange));
-        recording.observations.append(observation(
-            laneIndex, atNs + 20 * kUs, K::Event, kEventBytes - 14, total, exchange,
-            {{u"type"_s, u"tick"_s}, {u"data"_s, u"{\"n\": %1}"_s.arg(atNs / kMs)}}));
+        recording.observations.append(
+            observation(laneIndex, atNs, K::Chunk, kEventBytes, total, exchange));
+        recording.observations.append(
+            observation(laneIndex, atNs + 20 * kUs, K::Event, kEventBytes - 14, total, exchange,
+                        {{u"type"_s, u"tick"_s}, {u"data"_s, u"{\"n\": %1}"_s.arg(atNs / kMs)}}));
     }
-    recording.observations.append(observation(laneIndex, 1'001 * kMs, K::Done, total, total,
-                                              exchange, {{u"ok"_s, true}}));
+    recording.observations.append(
+        observation(laneIndex, 1'001 * kMs, K::Done, total, total, exchange, {{u"ok"_s, true}}));
 }
 
 // The sample of the screenshots: buffered, streamed (with server writes) and SSE lanes.

@@ -209,8 +209,7 @@ void tst_TimelineModel::appendingMatchesRebuilding()
         lane.sends.clear();
     TimelineModel live;
     live.setRecording(lanesOnly);
-    const QList<TimelineCoordinates> windows{window(0, 1'000 * kMs, 300),
-                                             window(0, 1'000 * kMs, 7),
+    const QList<TimelineCoordinates> windows{window(0, 1'000 * kMs, 300), window(0, 1'000 * kMs, 7),
                                              window(200 * kMs, 260 * kMs, 900)};
     // Query once with no data so the levels exist and are kept up to date by each append.
     for (const TimelineCoordinates &c : windows)
@@ -293,12 +292,11 @@ void tst_TimelineModel::cumulativeSteps_data()
     QTest::addColumn<qint64>("fromNs");
     QTest::addColumn<QList<QPointF>>("expected");
     // Window of 1 s on 100 px: 10 ms per pixel; reads of 250 bytes.
-    QTest::newRow("buffered_is_one_step") << QList<qint64>{900 * kMs} << 0LL
-                                          << QList<QPointF>{{0, 0}, {90, 0}, {90, 250}};
+    QTest::newRow("buffered_is_one_step")
+        << QList<qint64>{900 * kMs} << 0LL << QList<QPointF>{{0, 0}, {90, 0}, {90, 250}};
     QTest::newRow("streamed_is_a_ramp")
         << QList<qint64>{100 * kMs, 200 * kMs, 300 * kMs} << 0LL
-        << QList<QPointF>{{0, 0},    {10, 0},   {10, 250}, {20, 250},
-                          {20, 500}, {30, 500}, {30, 750}};
+        << QList<QPointF>{{0, 0}, {10, 0}, {10, 250}, {20, 250}, {20, 500}, {30, 500}, {30, 750}};
     QTest::newRow("starts_at_the_total_before_the_window")
         << QList<qint64>{100 * kMs, 200 * kMs, 600 * kMs} << 150 * kMs
         << QList<QPointF>{{0, 250}, {5, 250}, {5, 500}, {45, 500}, {45, 750}};

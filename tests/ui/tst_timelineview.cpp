@@ -59,8 +59,8 @@ struct Lab
 
 void sendWheel(QWidget *widget, const QPointF &pos, QPoint angle)
 {
-    QWheelEvent event(pos, widget->mapToGlobal(pos), QPoint(), angle, Qt::NoButton,
-                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QWheelEvent event(pos, widget->mapToGlobal(pos), QPoint(), angle, Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
     QApplication::sendEvent(widget, &event);
 }
 
@@ -68,8 +68,8 @@ void sendWheel(QWidget *widget, const QPointF &pos, QPoint angle)
 // which the offscreen platform may route to whichever test window it last saw.
 void sendHover(QWidget *widget, const QPointF &pos)
 {
-    QMouseEvent event(QEvent::MouseMove, pos, widget->mapToGlobal(pos), Qt::NoButton,
-                      Qt::NoButton, Qt::NoModifier);
+    QMouseEvent event(QEvent::MouseMove, pos, widget->mapToGlobal(pos), Qt::NoButton, Qt::NoButton,
+                      Qt::NoModifier);
     QApplication::sendEvent(widget, &event);
 }
 
@@ -241,9 +241,8 @@ void tst_TimelineView::tooltip_data()
         << 0 << Band::Writes << 340 * kMs << 0.0 << 1100.0
         << u"buffered \u00B7 server write\nsent at 340.000 ms\n1000 bytes at offset 3000\n"
            u"read at 940.300 ms (lag 600.300 ms)"_s;
-    QTest::newRow("reconnect_marker")
-        << 2 << Band::Markers << 431 * kMs << 400.0 << 500.0
-        << u"sse \u00B7 reconnect\nat 431.000 ms\nafter 100 ms"_s;
+    QTest::newRow("reconnect_marker") << 2 << Band::Markers << 431 * kMs << 400.0 << 500.0
+                                      << u"sse \u00B7 reconnect\nat 431.000 ms\nafter 100 ms"_s;
     QTest::newRow("sse_event_in_the_second_exchange")
         << 2 << Band::Events << 650 * kMs + 20 * kUs << 600.0 << 700.0
         << u"sse \u00B7 event (exchange 1)\nat 650.020 ms\n24 bytes\ntick: {\"n\": 650}"_s;
@@ -307,9 +306,8 @@ void tst_TimelineView::cumulativeModeValues()
                                           u"stream: 4800 bytes\nsse: 152 bytes"_s);
     // The buffered lane's staircase ends at the top (it has the most bytes); SSE's stays low.
     const TimelineLayout layout = lab.layout();
-    const TimelineGeometry geometry
-        = buildTimelineGeometry(lab.model, layout, lab.view.coordinates(), true,
-                                QFontMetricsF(lab.view.font()));
+    const TimelineGeometry geometry = buildTimelineGeometry(
+        lab.model, layout, lab.view.coordinates(), true, QFontMetricsF(lab.view.font()));
     const double chartTop = layout.plot.top() + TimelineMetrics::kChartTopInsetPx;
     QCOMPARE(geometry.lanes.at(0).cumulative.last().y(), chartTop);
     QCOMPARE(geometry.lanes.at(0).cumulative.first().y(), layout.plot.bottom());
@@ -398,7 +396,8 @@ void tst_TimelineView::axisLabelsStayReadable()
     const TimelineGeometry geometry
         = buildTimelineGeometry(lab.model, layout, c, false, QFontMetricsF(lab.view.font()));
 
-    QVERIFY2(geometry.timeLabels.size() >= 3, qPrintable(QString::number(geometry.timeLabels.size())));
+    QVERIFY2(geometry.timeLabels.size() >= 3,
+             qPrintable(QString::number(geometry.timeLabels.size())));
     for (qsizetype i = 0; i < geometry.timeLabels.size(); ++i) {
         const TimelineAxisLabel &label = geometry.timeLabels.at(i);
         QVERIFY2(layout.widget.contains(label.rect), qPrintable(label.text));
