@@ -189,7 +189,7 @@ void PollProbe::onMetaDataChanged()
 
 void PollProbe::onReadyRead()
 {
-    if (!m_reply)
+    if (!m_reply || !m_reply->isOpen())
         return;
     const QByteArray bytes = m_reply->readAll();
     if (bytes.isEmpty())
@@ -221,6 +221,11 @@ void PollProbe::onFinished()
                               .arg(url)
                               .arg(settings().timeoutMs)
                               .arg(kHoldMarginMs));
+        return;
+    }
+    const QString truncation = replyfields::truncation(*m_reply, m_body.size());
+    if (status > 0 && error == QNetworkReply::NoError && !truncation.isEmpty()) {
+        onTransportError(truncation);
         return;
     }
     if (status > 0 && (error == QNetworkReply::NoError || replyfields::isHttpStatusError(error))) {
@@ -282,12 +287,5 @@ void PollProbe::scheduleNextPoll(int delayMs)
 // timeout uses too, and the probe must only ever see the latter.
 void PollProbe::releaseReply()
 {
-    QNetworkReply *reply = m_reply;
-    m_reply = nullptr;
-    if (!reply)
-        return;
-    disconnect(reply, nullptr, this, nullptr);
-    if (reply->isRunning())
-        reply->abort();
-    reply->deleteLater();
+    replyfields::release(std::exchange(m_reply, nullptr), this);
 }

@@ -38,6 +38,30 @@ QString describeStatus(const QNetworkReply &reply)
                  reply.url().toString(QUrl::FullyEncoded));
 }
 
+QString truncation(const QNetworkReply &reply, qint64 bodyBytes)
+{
+    const QVariant announced = reply.header(QNetworkRequest::ContentLengthHeader);
+    if (!announced.isValid() || reply.hasRawHeader(QByteArrayLiteral("Content-Encoding")))
+        return {};
+    const qint64 length = announced.toLongLong();
+    if (bodyBytes >= length)
+        return {};
+    return u"the connection to %1 closed after %2 of the %3 bytes its Content-Length "
+           "announced"_s.arg(reply.url().toString(QUrl::FullyEncoded))
+            .arg(bodyBytes)
+            .arg(length);
+}
+
+void release(QNetworkReply *reply, QObject *receiver)
+{
+    if (!reply)
+        return;
+    QObject::disconnect(reply, nullptr, receiver, nullptr);
+    if (reply->isRunning())
+        QMetaObject::invokeMethod(reply, &QNetworkReply::abort, Qt::QueuedConnection);
+    reply->deleteLater();
+}
+
 bool isHttpStatusError(QNetworkReply::NetworkError error)
 {
     return (error >= QNetworkReply::ContentAccessDenied

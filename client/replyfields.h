@@ -19,6 +19,14 @@ QJsonObject headers(const QNetworkReply &reply);
 // "HTTP 404 Not Found from http://…": for messages naming a status the probe refuses.
 QString describeStatus(const QNetworkReply &reply);
 
+// QNAM 6.4 reports a body cut short by the server closing the connection as a success. When
+// the response announced a Content-Length (and no Content-Encoding, which QNAM decodes) and
+// only `bodyBytes` of it arrived, returns a message saying so; otherwise an empty string.
+QString truncation(const QNetworkReply &reply, qint64 bodyBytes);
+// Disconnects `receiver` from `reply`, then aborts it (queued: aborting inside one of the
+// reply's own signals makes QNAM report its error twice) and deletes it later. No-op for null.
+void release(QNetworkReply *reply, QObject *receiver);
+
 // True for the errors QNAM derives from a 4xx/5xx status, as opposed to transport failures
 // (refused, reset, DNS, timeout, malformed framing).
 bool isHttpStatusError(QNetworkReply::NetworkError error);

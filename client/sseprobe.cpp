@@ -7,6 +7,7 @@
 #include <QNetworkRequest>
 
 #include <algorithm>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -22,6 +23,15 @@ QByteArray mimeTypeOf(const QByteArray &contentType)
 {
     const qsizetype semicolon = contentType.indexOf(';');
     return (semicolon < 0 ? contentType : contentType.left(semicolon)).trimmed().toLower();
+}
+
+// A redirect QNAM follows by itself (RedirectPolicyAttribute): its target's head comes next.
+bool isFollowedRedirect(const QNetworkReply &reply)
+{
+    const int status = replyfields::status(reply);
+    const bool isRedirect =
+            status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    return isRedirect && reply.hasRawHeader(QByteArrayLiteral("Location"));
 }
 
 bool isLineTerminator(char c)
@@ -76,6 +86,7 @@ void SseProbe::connectStream()
         request.setRawHeader(QByteArrayLiteral("Last-Event-ID"), m_parser.lastEventId().toUtf8());
 
     m_state = State::Connecting;
+    m_bodyBytes = 0;
     observeRequest(QByteArrayLiteral("GET"), settings().url);
     m_reply = network()->get(request);
     m_reply->setReadBufferSize(kReadBufferBytes);
@@ -89,7 +100,8 @@ void SseProbe::onMetaDataChanged()
     if (!m_reply || m_state != State::Connecting)
         return;
     observe(ObservationKind::Headers, 0, replyfields::headers(*m_reply));
-    acceptResponse();
+    if (!isFollowedRedirect(*m_reply))
+        acceptResponse();
 }
 
 // The spec's "announce the connection" or "fail the connection": only a 200 whose MIME type is
@@ -119,11 +131,12 @@ bool SseProbe::acceptResponse()
 
 void SseProbe::onReadyRead()
 {
-    if (!m_reply)
+    if (!m_reply || !m_reply->isOpen())
         return;
     const QByteArray bytes = m_reply->readAll();
     if (bytes.isEmpty())
         return;
+    m_bodyBytes += bytes.size();
     observe(ObservationKind::Chunk, bytes.size());
     if (m_state == State::Open)
         feed(bytes);
@@ -187,7 +200,7 @@ void SseProbe::onFinished()
         return;
     }
     const QString failure = error == QNetworkReply::NoError && m_state == State::Open
-            ? QString()
+            ? replyfields::truncation(*m_reply, m_bodyBytes)
             : networkErrorMessage();
     releaseReply();
     m_parser.finish();
@@ -216,14 +229,7 @@ void SseProbe::scheduleReconnect(const QString &error)
 // timeout uses too, and the probe must only ever see the latter.
 void SseProbe::releaseReply()
 {
-    QNetworkReply *reply = m_reply;
-    m_reply = nullptr;
-    if (!reply)
-        return;
-    disconnect(reply, nullptr, this, nullptr);
-    if (reply->isRunning())
-        reply->abort();
-    reply->deleteLater();
+    replyfields::release(std::exchange(m_reply, nullptr), this);
 }
 
 QString SseProbe::networkErrorMessage() const

@@ -62,6 +62,7 @@ private:
     QPointer<QNetworkReply> m_reply;
     QTimer m_reconnectTimer;
     State m_state = State::Idle;
+    qint64 m_bodyBytes = 0;      // body bytes of the current connection
     bool m_hasConnected = false; // some connection of this run was an accepted event stream
     int m_commentsSeen = 0;
 };
