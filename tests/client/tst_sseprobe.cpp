@@ -108,7 +108,6 @@ QStringList eventsOf(const ProbeRun &run)
     return events;
 }
 
-
 double msBetween(const Observation &from, const Observation &to)
 {
     return double(to.tNs - from.tNs) / 1e6;
