@@ -199,9 +199,19 @@ void SseProbe::onFinished()
                               .arg(m_reply->url().toString(QUrl::FullyEncoded)));
         return;
     }
-    const QString failure = error == QNetworkReply::NoError && m_state == State::Open
-            ? replyfields::truncation(*m_reply, m_bodyBytes)
-            : networkErrorMessage();
+    QString failure;
+    switch (m_state) {
+    case State::Connecting: // no acceptable head arrived: a transport failure
+        failure = networkErrorMessage();
+        break;
+    case State::Open: // the stream ended: cleanly, cut short, or by a transport error
+        failure = error == QNetworkReply::NoError ? replyfields::truncation(*m_reply, m_bodyBytes)
+                                                  : networkErrorMessage();
+        break;
+    case State::Idle:
+    case State::WaitingToReconnect:
+        return; // no reply is being read
+    }
     releaseReply();
     m_parser.finish();
     m_state = State::Idle;
@@ -221,6 +231,8 @@ void SseProbe::scheduleReconnect(const QString &error)
     if (!error.isEmpty())
         fields.insert(u"error"_s, error);
     observe(ObservationKind::Reconnect, 0, fields);
+    if (isFinished())
+        return; // stopped by whoever watched the Reconnect
     m_state = State::WaitingToReconnect;
     m_reconnectTimer.start(delayMs);
 }

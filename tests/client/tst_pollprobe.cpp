@@ -331,7 +331,8 @@ void tst_PollProbe::silentServerTimesOut()
     QVERIFY(!run.isSuccess);
     QVERIFY2(run.firstError().startsWith(u"no data for 5200 ms"_s), qPrintable(run.firstError()));
     const double totalMs = run.observations.last().fields.value(u"total_ms"_s).toDouble();
-    QVERIFY2(totalMs >= 5000 && totalMs < 15'000, qPrintable(QString::number(totalMs)));
+    // QNAM's transfer timer is coarse (about 5 % early); far above 200 ms all the same.
+    QVERIFY2(totalMs >= 4000 && totalMs < 15'000, qPrintable(QString::number(totalMs)));
     QCOMPARE(run.count(ObservationKind::Request), 1);
 }
 
