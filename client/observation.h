@@ -63,7 +63,8 @@ struct Observation
     //  ping      {direction: "sent"|"received", payload?}
     //  pong      {rtt_ms}
     //  poll      {status, rtt_ms, messages}
-    //  reconnect {delay_ms, last_event_id}  (range probe: {delay_ms: 0, reason})
+    //  reconnect {delay_ms, last_event_id, error?}  error: why, when a transport failure
+    //            caused it (range probe: {delay_ms: 0, reason})
     //  range     {start, end, segment}   inclusive byte offsets in the resource
     //  wire      {raw, segments: [{kind, note, bytes}]}  raw: the bytes, printable ASCII
     //            kept, others escaped as \r \n \t \\ \xNN (reversible)

@@ -236,6 +236,19 @@ void tst_SseParser::parse_data()
             << -1;
     QTest::newRow("comment_only_blocks_dispatch_nothing")
             << bytes(": hb\n\n:\n\n") << QStringList() << QString() << -1;
+    QTest::newRow("data_with_only_a_space_is_empty_value")
+            << bytes("data: \ndata: x\n\n") << QStringList{msg(u"\nx"_s)} << QString() << -1;
+    QTest::newRow("field_name_only_colon_value_kept_whole")
+            << bytes("data::x\n\n") << QStringList{msg(u":x"_s)} << QString() << -1;
+
+    // Data buffering: one LF per data line, only the last one removed
+    QTest::newRow("data_trailing_empty_line_keeps_one_lf")
+            << bytes("data: a\ndata:\n\n") << QStringList{msg(u"a\n"_s)} << QString() << -1;
+    QTest::newRow("data_leading_empty_line")
+            << bytes("data\ndata: x\n\n") << QStringList{msg(u"\nx"_s)} << QString() << -1;
+    QTest::newRow("data_buffer_cleared_after_dispatch")
+            << bytes("data: a\ndata: b\n\ndata: c\n\n")
+            << QStringList{msg(u"a\nb"_s), msg(u"c"_s)} << QString() << -1;
     QTest::newRow("data_with_only_lf_value_lines")
             << bytes("data:\ndata:\n\n") << QStringList{msg(u"\n"_s)} << QString() << -1;
 
@@ -247,6 +260,11 @@ void tst_SseParser::parse_data()
             << bytes("event: add\n\ndata: 2\n\n") << QStringList{msg(u"2"_s)} << QString() << -1;
     QTest::newRow("empty_event_type_is_message")
             << bytes("event:\ndata: x\n\n") << QStringList{msg(u"x"_s)} << QString() << -1;
+    QTest::newRow("event_without_colon_is_message")
+            << bytes("event\ndata: x\n\n") << QStringList{msg(u"x"_s)} << QString() << -1;
+    QTest::newRow("event_type_keeps_inner_and_trailing_spaces")
+            << bytes("event:  a b \ndata: x\n\n") << QStringList{ev(u" a b "_s, u"x"_s)}
+            << QString() << -1;
     QTest::newRow("last_event_field_wins")
             << bytes("event: a\ndata: x\nevent: b\n\n") << QStringList{ev(u"b"_s, u"x"_s)}
             << QString() << -1;
@@ -262,6 +280,18 @@ void tst_SseParser::parse_data()
             << QStringList{msg(u"a"_s, u"5"_s), msg(u"b"_s, u"5"_s)} << u"5"_s << -1;
     QTest::newRow("id_of_only_nul_ignored")
             << bytes("id:\0\ndata: a\n\n") << QStringList{msg(u"a"_s)} << QString() << -1;
+    QTest::newRow("id_with_nul_keeps_earlier_id_of_same_block")
+            << bytes("id: 1\nid: 2\0" "3\ndata: x\n\n") << QStringList{msg(u"x"_s, u"1"_s)}
+            << u"1"_s << -1;
+    QTest::newRow("id_with_trailing_nul_ignored")
+            << bytes("id: 4\n\nid: 5\0\ndata: x\n\n") << QStringList{msg(u"x"_s, u"4"_s)}
+            << u"4"_s << -1;
+    QTest::newRow("id_cut_by_cr")
+            << bytes("id: 1\r2\ndata: x\n\n") << QStringList{msg(u"x"_s, u"1"_s)} << u"1"_s
+            << -1;
+    QTest::newRow("id_with_colon_in_value")
+            << bytes("id: a:b\ndata: x\n\n") << QStringList{msg(u"x"_s, u"a:b"_s)} << u"a:b"_s
+            << -1;
     QTest::newRow("id_without_colon_resets")
             << bytes("id: 5\ndata: a\n\nid\ndata: b\n\n")
             << QStringList{msg(u"a"_s, u"5"_s), msg(u"b"_s)} << QString() << -1;

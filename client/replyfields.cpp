@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-only
+#include "replyfields.h"
+
+#include <QNetworkRequest>
+
+using namespace Qt::StringLiterals;
+
+namespace replyfields {
+
+int status(const QNetworkReply &reply)
+{
+    return reply.attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+QString reason(const QNetworkReply &reply)
+{
+    return QString::fromLatin1(
+            reply.attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray());
+}
+
+QJsonObject headers(const QNetworkReply &reply)
+{
+    QJsonObject fields;
+    for (const QNetworkReply::RawHeaderPair &pair : reply.rawHeaderPairs()) {
+        const QString name = QString::fromLatin1(pair.first);
+        const QString value = QString::fromLatin1(pair.second);
+        const QJsonValue previous = fields.value(name);
+        fields.insert(name, previous.isString() ? previous.toString() % u", "_s % value : value);
+    }
+    return {{u"status"_s, status(reply)}, {u"reason"_s, reason(reply)}, {u"headers"_s, fields}};
+}
+
+QString describeStatus(const QNetworkReply &reply)
+{
+    const QString phrase = reason(reply);
+    return u"HTTP %1%2 from %3"_s.arg(status(reply))
+            .arg(phrase.isEmpty() ? QString() : u' ' + phrase,
+                 reply.url().toString(QUrl::FullyEncoded));
+}
+
+QString truncation(const QNetworkReply &reply, qint64 bodyBytes)
+{
+    const QVariant announced = reply.header(QNetworkRequest::ContentLengthHeader);
+    if (!announced.isValid() || reply.hasRawHeader(QByteArrayLiteral("Content-Encoding")))
+        return {};
+    const qint64 length = announced.toLongLong();
+    if (bodyBytes >= length)
+        return {};
+    return u"the connection to %1 closed after %2 of the %3 bytes its Content-Length "
+           "announced"_s.arg(reply.url().toString(QUrl::FullyEncoded))
+            .arg(bodyBytes)
+            .arg(length);
+}
+
+void release(QNetworkReply *reply, QObject *receiver)
+{
+    if (!reply)
+        return;
+    QObject::disconnect(reply, nullptr, receiver, nullptr);
+    if (reply->isRunning())
+        QMetaObject::invokeMethod(reply, &QNetworkReply::abort, Qt::QueuedConnection);
+    reply->deleteLater();
+}
+
+bool isHttpStatusError(QNetworkReply::NetworkError error)
+{
+    return (error >= QNetworkReply::ContentAccessDenied
+            && error <= QNetworkReply::UnknownContentError)
+            || (error >= QNetworkReply::InternalServerError
+                && error <= QNetworkReply::UnknownServerError);
+}
+
+bool isTimeout(QNetworkReply::NetworkError error)
+{
+    return error == QNetworkReply::OperationCanceledError
+            || error == QNetworkReply::TimeoutError;
+}
+
+} // namespace replyfields
