@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTimer>
@@ -27,6 +28,7 @@ const QStringList kTechniques{u"buffered"_s, u"stream"_s, u"chunked"_s,
 const QStringList kPayloads{u"text"_s, u"image"_s, u"records"_s, u"push"_s};
 constexpr int kLaneTimeoutMs = 30'000;
 constexpr int kSubscribeGraceMs = 3000;
+constexpr int kLaneGuardMs = 20'000;
 
 int usageError(const QString &message)
 {
@@ -111,8 +113,22 @@ QList<QByteArray> pushMessages(const Plan &plan, const QByteArray &text)
 {
     QList<QByteArray> messages;
     if (plan.payload == u"text"_s) {
-        for (qsizetype at = 0; at < text.size(); at += plan.chunk)
-            messages.append(text.mid(at, plan.chunk));
+        // `chunk` characters (code points) per piece, as /text cuts them: never through one.
+        const QString characters = QString::fromUtf8(text);
+        QString piece;
+        int inPiece = 0;
+        for (qsizetype i = 0; i < characters.size(); ++i) {
+            piece += characters.at(i);
+            if (characters.at(i).isHighSurrogate() && i + 1 < characters.size())
+                piece += characters.at(++i);
+            if (++inPiece == plan.chunk) {
+                messages.append(piece.toUtf8());
+                piece.clear();
+                inPiece = 0;
+            }
+        }
+        if (!piece.isEmpty())
+            messages.append(piece.toUtf8());
     } else {
         const int count = plan.count > 0 ? plan.count : 20;
         for (int seq = 1; seq <= count; ++seq) {
@@ -176,6 +192,8 @@ QList<Lane> lanesFor(const Plan &plan, const QUrl &base)
                                                    : ProbeMode::WebSocket;
         if (isPush(technique))
             settings.maxEvents = int(plan.messages.size());
+        // A guard, far beyond the paced run's own length, so that a lane never hangs.
+        settings.durationMs = int(plan.messages.size()) * plan.interval + kLaneGuardMs;
         lanes.append(Lane{technique, settings, {}});
     }
     return lanes;
@@ -194,32 +212,52 @@ public:
 
     void start()
     {
-        if (!m_timer.isActive() && m_next == 0)
+        if (!m_timer.isActive() && m_released == 0)
             m_timer.start(qMax(1, m_plan.interval));
     }
 
 private:
+    // Each tick releases one message; they go out one request at a time, so the hub gets them
+    // in order even when a request is slower than the interval.
     void publishNext()
     {
-        if (m_next >= m_plan.messages.size()) {
+        if (m_released < m_plan.messages.size())
+            ++m_released;
+        else
             m_timer.stop();
+        sendPending();
+    }
+
+    void sendPending()
+    {
+        if (m_isSending || m_sent >= m_released)
             return;
-        }
         QUrl url = m_base;
         url.setPath(u"/publish"_s);
         url.setQuery(QUrlQuery{{u"topic"_s, m_plan.topic}});
         QNetworkRequest request(url);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, u"text/plain"_s);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, u"text/plain; charset=utf-8"_s);
         request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-        QNetworkReply *reply = m_network.post(request, m_plan.messages.at(m_next++));
-        connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        QNetworkReply *reply = m_network.post(request, m_plan.messages.at(m_sent++));
+        m_isSending = true;
+        connect(reply, &QNetworkReply::finished, this, [this, reply] {
+            reply->deleteLater();
+            if (reply->error() != QNetworkReply::NoError) {
+                std::fprintf(stderr, "streamlab compare: publishing failed: %s\n",
+                             qPrintable(reply->errorString()));
+            }
+            m_isSending = false;
+            sendPending();
+        });
     }
 
     const Plan &m_plan;
     QUrl m_base;
     QNetworkAccessManager m_network;
     QTimer m_timer;
-    qsizetype m_next = 0;
+    qsizetype m_released = 0; // messages whose time has come
+    qsizetype m_sent = 0;
+    bool m_isSending = false;
 };
 
 void printLessons(const QList<LaneSummary> &rows)
@@ -301,6 +339,8 @@ int runCompare(const QStringList &arguments)
     }
     plan.messages = pushMessages(plan, document.readAll());
 
+    // The in-process server's per-connection log lines would mix into the table.
+    QLoggingCategory::setFilterRules(u"streamlab.*.info=false"_s);
     ServerConfig config;
     config.port = 0;
     ServerHost host(config);

