@@ -224,7 +224,7 @@ void PollProbe::onFinished()
         return;
     }
     const QString truncation = replyfields::truncation(*m_reply, m_body.size());
-    if (status > 0 && error == QNetworkReply::NoError && !truncation.isEmpty()) {
+    if (status > 0 && !truncation.isEmpty()) {
         onTransportError(truncation);
         return;
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "qnamprobe.h"
 
+#include "replyfields.h"
+
 #include <QMetaEnum>
 #include <QNetworkAccessManager>
 
@@ -175,29 +177,8 @@ void QnamProbe::onFinished()
         readRest(*m_reply);
     if (isFinished() || !m_reply)
         return;
-    QString failure = qnam::failureMessage(*m_reply, settings().timeoutMs);
+    QString failure = replyfields::truncation(*m_reply, m_bodyBytes);
     if (failure.isEmpty())
-        failure = shortBodyMessage(*m_reply);
+        failure = qnam::failureMessage(*m_reply, settings().timeoutMs);
     finish(failure.isEmpty(), failure);
-}
-
-// Qt 6.4 takes a connection closed in the middle of a body for its end when the close is
-// noticed on its own (qhttpprotocolhandler.cpp: an unconnected socket in ReadingDataState means
-// "all done") and reports no error. With a Content-Length the probe can tell; a cut chunked body
-// it cannot.
-QString QnamProbe::shortBodyMessage(const QNetworkReply &reply) const
-{
-    const QVariant announced = reply.header(QNetworkRequest::ContentLengthHeader);
-    const int status = qnam::statusOf(reply);
-    const bool hasBody = status >= 200 && status != 204 && status != 304
-        && qnam::methodOf(reply) != "HEAD";
-    const QByteArray encoding = reply.rawHeader("Content-Encoding").trimmed().toLower();
-    if (!announced.isValid() || !hasBody || !(encoding.isEmpty() || encoding == "identity")
-        || m_bodyBytes >= announced.toLongLong()) {
-        return {};
-    }
-    return u"the connection closed after %1 of the %2 bytes Content-Length announced, from %3 "
-           "(Qt reported no error)"_s.arg(m_bodyBytes)
-            .arg(announced.toLongLong())
-            .arg(reply.url().toString(QUrl::FullyEncoded));
 }

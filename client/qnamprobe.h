@@ -68,7 +68,6 @@ private:
     void onMetaDataChanged();
     void onRedirected(const QUrl &url);
     void onFinished();
-    QString shortBodyMessage(const QNetworkReply &reply) const;
 
     QPointer<QNetworkReply> m_reply;
     qint64 m_bodyBytes = 0;    // body bytes of the current response, as QNAM counts them

@@ -40,16 +40,23 @@ QString describeStatus(const QNetworkReply &reply)
 
 QString truncation(const QNetworkReply &reply, qint64 bodyBytes)
 {
+    const QNetworkReply::NetworkError error = reply.error();
+    if (error != QNetworkReply::NoError && error != QNetworkReply::RemoteHostClosedError)
+        return {};
     const QVariant announced = reply.header(QNetworkRequest::ContentLengthHeader);
-    if (!announced.isValid() || reply.hasRawHeader(QByteArrayLiteral("Content-Encoding")))
+    const int code = status(reply);
+    const bool hasBody = code >= 200 && code != 204 && code != 304
+            && reply.operation() != QNetworkAccessManager::HeadOperation;
+    const QByteArray encoding = reply.rawHeader("Content-Encoding").trimmed().toLower();
+    if (!announced.isValid() || !hasBody || !(encoding.isEmpty() || encoding == "identity")
+        || bodyBytes >= announced.toLongLong()) {
         return {};
-    const qint64 length = announced.toLongLong();
-    if (bodyBytes >= length)
-        return {};
+    }
     return u"the connection to %1 closed after %2 of the %3 bytes its Content-Length "
-           "announced"_s.arg(reply.url().toString(QUrl::FullyEncoded))
+           "announced%4"_s.arg(reply.url().toString(QUrl::FullyEncoded))
             .arg(bodyBytes)
-            .arg(length);
+            .arg(announced.toLongLong())
+            .arg(error == QNetworkReply::NoError ? u" (Qt reported no error)"_s : QString());
 }
 
 void release(QNetworkReply *reply, QObject *receiver)

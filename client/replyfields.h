@@ -19,9 +19,12 @@ QJsonObject headers(const QNetworkReply &reply);
 // "HTTP 404 Not Found from http://…": for messages naming a status the probe refuses.
 QString describeStatus(const QNetworkReply &reply);
 
-// QNAM 6.4 reports a body cut short by the server closing the connection as a success. When
-// the response announced a Content-Length (and no Content-Encoding, which QNAM decodes) and
-// only `bodyBytes` of it arrived, returns a message saying so; otherwise an empty string.
+// QNAM 6.4 reports a body cut short by the server closing the connection as a success when it
+// notices the close on its own (qhttpprotocolhandler.cpp: an unconnected socket in
+// ReadingDataState means "all done"), and as RemoteHostClosedError otherwise. When the response
+// announced a Content-Length (identity-encoded, with a body) and only `bodyBytes` of it arrived,
+// returns a message saying so, the same either way; otherwise an empty string. A cut chunked
+// body cannot be told from a whole one.
 QString truncation(const QNetworkReply &reply, qint64 bodyBytes);
 // Disconnects `receiver` from `reply`, then aborts it (queued: aborting inside one of the
 // reply's own signals makes QNAM report its error twice) and deletes it later. No-op for null.

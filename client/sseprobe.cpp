@@ -205,8 +205,9 @@ void SseProbe::onFinished()
         failure = networkErrorMessage();
         break;
     case State::Open: // the stream ended: cleanly, cut short, or by a transport error
-        failure = error == QNetworkReply::NoError ? replyfields::truncation(*m_reply, m_bodyBytes)
-                                                  : networkErrorMessage();
+        failure = replyfields::truncation(*m_reply, m_bodyBytes);
+        if (failure.isEmpty() && error != QNetworkReply::NoError)
+            failure = networkErrorMessage();
         break;
     case State::Idle:
     case State::WaitingToReconnect:
