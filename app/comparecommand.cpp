@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "comparecommand.h"
 
+#include "commandline.h"
 #include "proberunner.h"
 #include "serverhost.h"
 #include "signalwatcher.h"
@@ -29,13 +30,6 @@ const QStringList kPayloads{u"text"_s, u"image"_s, u"records"_s, u"push"_s};
 constexpr int kLaneTimeoutMs = 30'000;
 constexpr int kSubscribeGraceMs = 3000;
 constexpr int kLaneGuardMs = 20'000;
-
-int usageError(const QString &message)
-{
-    std::fprintf(stderr, "streamlab compare: %s (see streamlab compare --help)\n",
-                 qPrintable(message));
-    return 2;
-}
 
 bool isPush(const QString &technique)
 {
@@ -322,14 +316,14 @@ int runCompare(const QStringList &arguments)
             {u"output"_s, u"Save the recording (session file) here."_s, u"FILE"_s},
     });
     if (!parser.parse(arguments))
-        return usageError(parser.errorText());
+        return commandline::usageError("compare", parser.errorText());
     if (parser.isSet(u"help"_s))
-        parser.showHelp(0);
+        commandline::showHelp(parser, "compare");
     if (!parser.positionalArguments().isEmpty())
-        return usageError(u"unexpected argument '%1'"_s.arg(parser.positionalArguments().first()));
+        return commandline::usageError("compare", u"unexpected argument '%1'"_s.arg(parser.positionalArguments().first()));
     Result<Plan> planned = planFrom(parser);
     if (!planned.isOk())
-        return usageError(planned.error());
+        return commandline::usageError("compare", planned.error());
     Plan plan = planned.value();
     plan.topic = u"compare-%1"_s.arg(QCoreApplication::applicationPid());
     QFile document(u":/streamlab/text/streaming.txt"_s); // the text every HTTP lane reads
@@ -352,7 +346,7 @@ int runCompare(const QStringList &arguments)
     }
     const QList<Lane> lanes = lanesFor(plan, started.value());
     if (lanes.isEmpty())
-        return usageError(u"--techniques: none of them applies to the %1 payload"_s.arg(plan.payload));
+        return commandline::usageError("compare", u"--techniques: none of them applies to the %1 payload"_s.arg(plan.payload));
 
     SignalWatcher watcher;
     ProbeRunner runner;

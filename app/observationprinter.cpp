@@ -83,7 +83,12 @@ QString describe(const Observation &observation)
         return text;
     }
     case ObservationKind::Chunk:
-        return f.contains(u"text"_s) ? quoted(str(u"text"_s)) : QString();
+        if (!f.contains(u"text"_s))
+            return {};
+        // A character cut across reads: what a decoder that decodes each read alone shows.
+        if (f.contains(u"naive_text"_s))
+            return quoted(str(u"text"_s)) + u"  decoded alone: "_s + quoted(str(u"naive_text"_s));
+        return quoted(str(u"text"_s));
     case ObservationKind::Event:
         return u"%1 id=%2 %3"_s.arg(str(u"type"_s), str(u"id"_s), quoted(str(u"data"_s)));
     case ObservationKind::Comment:

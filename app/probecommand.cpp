@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "probecommand.h"
 
+#include "commandline.h"
 #include "observationprinter.h"
 #include "proberunner.h"
 #include "signalwatcher.h"
@@ -18,13 +19,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kMaxMs = 24 * 3600 * 1000;
-
-int usageError(const QString &message)
-{
-    std::fprintf(stderr, "streamlab probe: %s (see streamlab probe --help)\n",
-                 qPrintable(message));
-    return 2;
-}
 
 std::optional<int> parseCount(const QString &text, int maximum)
 {
@@ -165,16 +159,16 @@ int runProbe(const QStringList &arguments)
                        o.maxEvents, o.noReconnect, o.send, o.ping, o.noPong, o.segments, o.saveTo,
                        o.resume, o.output});
     if (!parser.parse(arguments))
-        return usageError(parser.errorText());
+        return commandline::usageError("probe", parser.errorText());
     if (parser.isSet(u"help"_s))
-        parser.showHelp(0);
+        commandline::showHelp(parser, "probe");
     const Result<ProbeSettings> settings = settingsFrom(parser, o);
     if (!settings.isOk())
-        return usageError(settings.error());
+        return commandline::usageError("probe", settings.error());
     const bool isJson = parser.isSet(o.json);
     const QString outputPath = parser.value(o.output);
     if (!outputPath.isEmpty() && QFileInfo(outputPath).isDir())
-        return usageError(u"--output: '%1' is a folder"_s.arg(outputPath));
+        return commandline::usageError("probe", u"--output: '%1' is a folder"_s.arg(outputPath));
 
     SignalWatcher watcher;
     ProbeRunner runner;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "servecommand.h"
 
+#include "commandline.h"
 #include "serverhost.h"
 #include "signalwatcher.h"
 
@@ -15,13 +16,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr quint16 kDefaultPort = 8765;
-
-int badOption(const QString &message)
-{
-    std::fprintf(stderr, "streamlab serve: %s (see streamlab serve --help)\n",
-                 qPrintable(message));
-    return 2;
-}
 
 std::optional<QHostAddress> parseAddress(const QString &text)
 {
@@ -68,48 +62,48 @@ int runServe(const QStringList &arguments)
                                     u"N"_s, u"1000"_s);
     parser.addOptions({bind, port, files, idle, maxBody, token, retain});
     if (!parser.parse(arguments))
-        return badOption(parser.errorText());
+        return commandline::usageError("serve", parser.errorText());
     if (parser.isSet(u"help"_s))
-        parser.showHelp(0);
+        commandline::showHelp(parser, "serve");
     if (parser.isSet(u"version"_s))
         parser.showVersion();
     if (!parser.positionalArguments().isEmpty())
-        return badOption(u"unexpected argument '%1'"_s.arg(parser.positionalArguments().first()));
+        return commandline::usageError("serve", u"unexpected argument '%1'"_s.arg(parser.positionalArguments().first()));
 
     ServerConfig config;
     const std::optional<QHostAddress> address = parseAddress(parser.value(bind));
     if (!address)
-        return badOption(u"--bind: not an IP address: '%1'"_s.arg(parser.value(bind)));
+        return commandline::usageError("serve", u"--bind: not an IP address: '%1'"_s.arg(parser.value(bind)));
     config.address = *address;
     bool ok = false;
     const uint portNumber = parser.value(port).toUInt(&ok);
     if (!ok || portNumber > 65535)
-        return badOption(u"--port: must be a number from 0 to 65535, got '%1'"_s.arg(parser.value(port)));
+        return commandline::usageError("serve", u"--port: must be a number from 0 to 65535, got '%1'"_s.arg(parser.value(port)));
     config.port = quint16(portNumber);
     if (parser.isSet(files)) {
         config.filesDir = parser.value(files);
         if (!QFileInfo(config.filesDir).isDir())
-            return badOption(u"--files: not a folder: '%1'"_s.arg(config.filesDir));
+            return commandline::usageError("serve", u"--files: not a folder: '%1'"_s.arg(config.filesDir));
     }
     const uint idleSeconds = parser.value(idle).toUInt(&ok);
     if (!ok || idleSeconds > 86400)
-        return badOption(u"--idle-timeout: must be a number of seconds from 0 to 86400, got '%1'"_s
+        return commandline::usageError("serve", u"--idle-timeout: must be a number of seconds from 0 to 86400, got '%1'"_s
                              .arg(parser.value(idle)));
     config.connection.idleTimeoutMs = int(idleSeconds * 1000);
     const qint64 bodyLimit = parser.value(maxBody).toLongLong(&ok);
     if (!ok || bodyLimit < 0 || bodyLimit > (qint64(1) << 32))
-        return badOption(u"--max-body: must be a number of bytes from 0 to 4294967296, got '%1'"_s
+        return commandline::usageError("serve", u"--max-body: must be a number of bytes from 0 to 4294967296, got '%1'"_s
                              .arg(parser.value(maxBody)));
     config.connection.limits.maxBodyBytes = bodyLimit;
     const uint retained = parser.value(retain).toUInt(&ok);
     if (!ok || retained < 1 || retained > 1'000'000)
-        return badOption(u"--retain: must be a number of messages from 1 to 1000000, got '%1'"_s
+        return commandline::usageError("serve", u"--retain: must be a number of messages from 1 to 1000000, got '%1'"_s
                              .arg(parser.value(retain)));
     config.retention = int(retained);
     if (parser.isSet(token)) {
         config.token = parser.value(token).toUtf8();
         if (config.token.isEmpty() || config.token.contains(' '))
-            return badOption(u"--token: must be a non-empty word"_s);
+            return commandline::usageError("serve", u"--token: must be a non-empty word"_s);
     }
 
     SignalWatcher watcher;
