@@ -33,6 +33,9 @@ public:
     // No signal follows.
     void close(int code, const QString &reason);
 
+    // Handshake done and no close frame sent or received: sendText() reaches the server.
+    bool isOpen() const { return m_state == State::Open; }
+
     // The 101 response; valid after connected().
     const httpwire::Response &handshakeResponse() const { return m_handshake; }
 

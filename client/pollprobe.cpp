@@ -265,6 +265,30 @@ void PollProbe::onTransportError(const QString &error)
         finish(false, error); // a wrong URL is not retried forever
         return;
     }
+    retryAfterBackoff(error);
+}
+
+// As a transport error, without its first-poll rule: a drop the user made says nothing about
+// the URL.
+Result<bool> PollProbe::dropConnection()
+{
+    switch (m_state) {
+    case State::Polling:
+        break;
+    case State::Idle:
+        return Result<bool>::failure(u"the long-poll lane is not running"_s);
+    case State::Waiting:
+        return Result<bool>::failure(
+                u"the long-poll lane has no request out to drop: the next poll goes out in "
+                "%1 ms"_s.arg(qMax(0, m_nextPoll.remainingTime())));
+    }
+    releaseReply();
+    retryAfterBackoff(u"connection dropped by the user"_s);
+    return Result<bool>::success(true);
+}
+
+void PollProbe::retryAfterBackoff(const QString &error)
+{
     m_backoffMs = m_backoffMs == 0 ? kFirstBackoffMs : qMin(m_backoffMs * 2, kMaxBackoffMs);
     observe(ObservationKind::Reconnect, 0,
             {{u"delay_ms"_s, m_backoffMs}, {u"last_event_id"_s, m_since}, {u"error"_s, error}});

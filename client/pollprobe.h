@@ -31,6 +31,11 @@
 //    5 s, because a long poll is silent by design while the server holds it (the built-in
 //    server's default hold is 30 s, the probe's default timeout 30 s); its expiry fails the run.
 //  - bodies are kept until the poll completes, at most 64 MiB (else the run fails).
+// dropConnection() (a lesson control) aborts the poll that is out, as a network drop would,
+// and retries it as after a transport error on a later poll: Reconnect {delay_ms,
+// last_event_id: since, error: "connection dropped by the user"}, then the same poll after the
+// backoff, even on the first poll. Refused between polls (no request is out) and once the run
+// finished.
 //
 // Thread: the probe's own (see Probe).
 class PollProbe : public Probe
@@ -40,6 +45,8 @@ class PollProbe : public Probe
 public:
     explicit PollProbe(ProbeSettings settings, QObject *parent = nullptr);
     ~PollProbe() override;
+
+    Result<bool> dropConnection() override;
 
 protected:
     void begin() override;
@@ -62,6 +69,7 @@ private:
     bool deliverJson(const QJsonObject &answer, int *count);
     bool deliverMessage(const QJsonValue &message);
     void onTransportError(const QString &error);
+    void retryAfterBackoff(const QString &error);
     void scheduleNextPoll(int delayMs);
     void releaseReply();
 

@@ -44,6 +44,19 @@ void Probe::stop()
     finish(true);
 }
 
+Result<bool> Probe::dropConnection()
+{
+    return Result<bool>::failure(u"%1 lanes cannot drop their connection: only SSE and long-poll "
+                                 "lanes reconnect by themselves"_s
+                                         .arg(probeModeName(settings().mode)));
+}
+
+Result<bool> Probe::sendMessage(const QString &)
+{
+    return Result<bool>::failure(u"%1 lanes cannot send messages: only WebSocket lanes can"_s
+                                         .arg(probeModeName(settings().mode)));
+}
+
 Observation Probe::observe(ObservationKind kind, qint64 bytes, QJsonObject fields, qint64 tNs)
 {
     return observeIn(qMax(0, m_exchange), kind, bytes, std::move(fields), tNs);

@@ -3,6 +3,7 @@
 
 #include "observation.h"
 #include "probesettings.h"
+#include "result.h"
 
 #include <QObject>
 #include <QTimer>
@@ -34,6 +35,16 @@ public:
     void start();
     // Ends the run now, as a success (a user's stop is not a failure). No-op when finished.
     void stop();
+
+    // Lesson controls, called in the probe's thread while the run goes on. Each either acts
+    // (its effect shows as observations) or returns an error, written for a person, naming
+    // why it cannot; a refused control changes nothing. The defaults refuse: the technique
+    // has no such control.
+    //  dropConnection(): cuts the current connection from the client side, as a network drop
+    //    would, and lets the technique recover the way it recovers from one (SSE, long poll).
+    //  sendMessage(): sends one text message on the open connection (WebSocket).
+    virtual Result<bool> dropConnection();
+    virtual Result<bool> sendMessage(const QString &text);
 
     bool isFinished() const { return m_isFinished; }
     bool isSuccess() const { return m_isSuccess; }

@@ -12,6 +12,8 @@
 #include <QPointer>
 #include <QUrlQuery>
 
+#include <functional>
+
 using namespace Qt::StringLiterals;
 
 struct RecordingStore
@@ -81,12 +83,36 @@ public:
         }
     }
 
+    // Applies one lesson control to `lane`'s probe, or says why it cannot.
+    void control(int lane, const std::function<Result<bool>(Probe &)> &action)
+    {
+        Probe *probe = lane >= 0 && lane < m_probes.size() ? m_probes.at(lane).data() : nullptr;
+        if (!probe) {
+            emit controlRefused(lane, u"there is no lane %1 in this run"_s.arg(lane + 1));
+            return;
+        }
+        if (probe->isFinished()) {
+            emit controlRefused(lane, u"lane “%1” has finished"_s.arg(laneName(lane)));
+            return;
+        }
+        const Result<bool> result = action(*probe);
+        if (!result.isOk())
+            emit controlRefused(lane, result.error());
+    }
+
 signals:
     void observed(const Observation &observation);
     void laneFinished(int lane, bool isSuccess);
     void finished();
+    void controlRefused(int lane, const QString &message);
 
 private:
+    QString laneName(int lane) const
+    {
+        QMutexLocker locker(&m_store->mutex);
+        return m_store->recording.lanes.value(lane).name;
+    }
+
     void record(const Observation &observation)
     {
         {
@@ -233,6 +259,7 @@ void ProbeRunner::start(const QList<Lane> &lanes, const QString &title)
     connect(m_worker, &RunWorker::observed, this, &ProbeRunner::observed);
     connect(m_worker, &RunWorker::laneFinished, this, &ProbeRunner::laneFinished);
     connect(m_worker, &RunWorker::finished, this, &ProbeRunner::onWorkerFinished);
+    connect(m_worker, &RunWorker::controlRefused, this, &ProbeRunner::controlRefused);
     m_isRunning = true;
     QMetaObject::invokeMethod(m_worker, &RunWorker::run, Qt::QueuedConnection);
 }
@@ -241,6 +268,30 @@ void ProbeRunner::stop()
 {
     if (m_worker)
         QMetaObject::invokeMethod(m_worker, &RunWorker::stopAll, Qt::QueuedConnection);
+}
+
+void ProbeRunner::dropConnection(int lane)
+{
+    control(lane, [](Probe &probe) { return probe.dropConnection(); });
+}
+
+void ProbeRunner::sendMessage(int lane, const QString &text)
+{
+    control(lane, [text](Probe &probe) { return probe.sendMessage(text); });
+}
+
+// The worker is deleted only by a queued call made after this one, so the pointer outlives
+// the call.
+void ProbeRunner::control(int lane, std::function<Result<bool>(Probe &)> action)
+{
+    if (!m_worker) {
+        emit controlRefused(lane, u"no run is in progress"_s);
+        return;
+    }
+    RunWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+            worker, [worker, lane, action = std::move(action)] { worker->control(lane, action); },
+            Qt::QueuedConnection);
 }
 
 void ProbeRunner::onWorkerFinished()

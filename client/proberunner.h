@@ -6,8 +6,10 @@
 #include <QObject>
 #include <QThread>
 
+#include <functional>
 #include <memory>
 
+class Probe;
 class RunWorker;
 struct RecordingStore;
 
@@ -34,6 +36,18 @@ public:
     void stop();
     bool isRunning() const { return m_isRunning; }
 
+    // Lesson controls for one lane of the run in progress (`lane`: its index in the lanes
+    // given to start()). Queued to the worker thread: what they do shows as the lane's
+    // observations; when the lane cannot do it, controlRefused() names why instead (also for
+    // a lane that finished, an index out of range, or no run at all).
+    //  dropConnection: cuts the lane's connection from the client side, as a network drop
+    //    would; SSE and long-poll lanes then reconnect their usual way (Reconnect {delay_ms,
+    //    last_event_id, error: "connection dropped by the user"}). Other lanes refuse.
+    //  sendMessage: a WebSocket lane sends `text` as a text message, recorded as Sent {data}.
+    //    Other lanes, and a WebSocket that is not open, refuse.
+    void dropConnection(int lane);
+    void sendMessage(int lane, const QString &text);
+
     // Whether to fetch /api/sendlog after the run (default true). A server that has none
     // (404, not StreamLab) simply yields no sends.
     void setJoinsSendLog(bool joins) { m_joinsSendLog = joins; }
@@ -46,8 +60,11 @@ signals:
     void laneFinished(int lane, bool isSuccess);
     // All lanes finished and the send log is joined; recording() is complete.
     void finished();
+    // A lesson control could not act on `lane`; `message` says why, for a person.
+    void controlRefused(int lane, const QString &message);
 
 private:
+    void control(int lane, std::function<Result<bool>(Probe &)> action);
     void onWorkerFinished();
 
     QThread m_thread;

@@ -75,5 +75,23 @@ public:
 // carrying a `t_server_ns` in their JSON get `lag_ms` from it.
 void joinSendLog(Recording &recording);
 
+// Recordings of several runs as one, for the views (recordingmerge.cpp). Each input lane
+// becomes one lane of the result, appended after the lanes before it; its observations keep
+// their order and their Done stays last, `lane` is renumbered, exchanges stay as they were
+// (they count within a lane), and sends move with their lane. The first recording's title,
+// startedAt and startedNs are kept.
+//
+// "Repeat N": the runs side by side, as if started together. Lanes of the second run on are
+// named "<name> · run 2", "… · run 3"; their observation and send times are shifted by the
+// difference of startedNs, so that every run starts at the first run's startedNs.
+// Observations are merged by time, each run's own order kept. Fields are kept as recorded
+// (lag_ms stays valid; a t_server_ns field stays on the clock it was read from). No runs: an
+// empty recording.
+Recording overlayRuns(const QList<Recording> &runs);
+// Pause and resume: `later`'s lanes appended to `earlier`'s, named "<name> · resumed", with
+// their times unchanged (both runs read the same monotonic clock), so the pause shows as a
+// gap. `later`'s observations follow `earlier`'s.
+Recording continueRun(const Recording &earlier, const Recording &later);
+
 // A send log entry as served by /api/sendlog?id=N, turned into ExchangeSends.
 Result<ExchangeSends> parseSendLogEntry(const QJsonObject &entry, int exchange);

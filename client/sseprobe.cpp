@@ -13,6 +13,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+constexpr auto kDroppedByUser = "connection dropped by the user"_L1;
+
 // The spec leaves the initial reconnection time to the user agent; browsers use 3 s.
 constexpr int kDefaultReconnectionMs = 3000;
 // Caps each readyRead (and what QNAM buffers ahead of us), which also applies back-pressure.
@@ -222,6 +224,31 @@ void SseProbe::onFinished()
         finish(false, failure); // a wrong URL is not retried forever
     else
         scheduleReconnect(failure);
+}
+
+// As onFinished() after a transport error, without its first-connection rule: a drop the user
+// made says nothing about the URL.
+Result<bool> SseProbe::dropConnection()
+{
+    switch (m_state) {
+    case State::Connecting:
+    case State::Open:
+        break;
+    case State::Idle:
+        return Result<bool>::failure(u"the SSE lane is not running"_s);
+    case State::WaitingToReconnect:
+        return Result<bool>::failure(
+                u"the SSE lane has no connection to drop: it reconnects in %1 ms"_s.arg(
+                        qMax(0, m_reconnectTimer.remainingTime())));
+    }
+    releaseReply();
+    m_parser.finish();
+    m_state = State::Idle;
+    if (settings().reconnect)
+        scheduleReconnect(kDroppedByUser);
+    else
+        finish(false, kDroppedByUser);
+    return Result<bool>::success(true);
 }
 
 // The spec's "reestablish the connection": wait the reconnection time, then connect again.

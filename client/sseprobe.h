@@ -25,6 +25,12 @@
 //    reconnection attempt is retried after the reconnection time, as EventSource does;
 //  - settings().timeoutMs is QNAM's transfer (inactivity) timeout; it fails the run;
 //  - a broken parser limit (a line over 1 MiB, an event over 16 MiB) fails the run.
+// dropConnection() (a lesson control) aborts the connection being opened or read, as a network
+// drop would: an incomplete event is discarded, then Reconnect {delay_ms, last_event_id, error:
+// "connection dropped by the user"} and the reconnection after the reconnection time, with
+// Last-Event-ID, even when no connection of this run was accepted yet; without
+// settings().reconnect the run fails with that error instead. Refused while waiting to
+// reconnect (there is no connection) and once the run finished.
 //
 // Thread: the probe's own (see Probe).
 class SseProbe : public Probe
@@ -34,6 +40,8 @@ class SseProbe : public Probe
 public:
     explicit SseProbe(ProbeSettings settings, QObject *parent = nullptr);
     ~SseProbe() override;
+
+    Result<bool> dropConnection() override;
 
 protected:
     void begin() override;

@@ -232,6 +232,27 @@ void WsProbe::sendText(const QString &text)
     observe(ObservationKind::Sent, text.toUtf8().size(), {{u"data"_s, text}});
 }
 
+Result<bool> WsProbe::dropConnection()
+{
+    return Result<bool>::failure(
+            u"a WebSocket lane cannot drop its connection: a WebSocket does not reconnect by "
+            "itself, so the run would just end"_s);
+}
+
+Result<bool> WsProbe::sendMessage(const QString &text)
+{
+    const bool isConnected = m_webSocket
+            ? m_webSocket->state() == QAbstractSocket::ConnectedState
+            : m_handSocket && m_handSocket->isOpen();
+    if (isFinished() || !m_isOpen || !isConnected) {
+        return Result<bool>::failure(m_isOpen ? u"the WebSocket is closed: nothing can be sent"_s
+                                              : u"the WebSocket is not open yet: wait for the "
+                                                "handshake (101) before sending"_s);
+    }
+    sendText(text);
+    return Result<bool>::success(true);
+}
+
 void WsProbe::abortTransfer()
 {
     m_pinger.stop();

@@ -27,6 +27,9 @@ class QWebSocket;
 //    it for a missed pong, which is worth seeing as a failure), or the connection ends without
 //    a close frame (1006): failure; the message names the code and the reason.
 //  - a connection, handshake or protocol error, or the inactivity timeout: failure.
+// sendMessage() (a lesson control) sends a text message while the connection is open,
+// recorded as Sent {data} like settings().sends; refused before the handshake completed and
+// once closing. dropConnection() is refused: a WebSocket has no reconnection to show.
 class WsProbe : public Probe
 {
     Q_OBJECT
@@ -37,6 +40,9 @@ public:
 
     // `url` with http → ws and https → wss; other schemes unchanged.
     static QUrl webSocketUrl(const QUrl &url);
+
+    Result<bool> dropConnection() override;
+    Result<bool> sendMessage(const QString &text) override;
 
 protected:
     void begin() override;
