@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 // The recording model without a network: the session file round trip, its error messages,
-// CSV and HAR 1.2 export, the send-log join and the summary figures.
+// CSV and HAR 1.2 export, the send-log join, the summary figures, and merging runs (overlay
+// for Repeat N, continuation for pause and resume).
 #include "recording.h"
 #include "summary.h"
 
@@ -119,6 +120,48 @@ QList<QByteArrayList> parseCsv(const QByteArray &csv)
     return rows;
 }
 
+// `recording` as if its run had started `shiftNs` later: every time moves, sends included.
+Recording shifted(Recording recording, qint64 shiftNs)
+{
+    recording.startedNs += shiftNs;
+    for (Lane &lane : recording.lanes) {
+        for (ExchangeSends &sends : lane.sends) {
+            for (SentWrite &write : sends.writes)
+                write.tNs += shiftNs;
+        }
+    }
+    for (Observation &observation : recording.observations)
+        observation.tNs += shiftNs;
+    return recording;
+}
+
+// What the views rely on: every observation names a lane that exists, and each lane's only
+// Done is its last observation. Returns what is broken, or an empty string.
+QString brokenInvariant(const Recording &recording)
+{
+    for (const Observation &observation : recording.observations) {
+        if (observation.lane < 0 || observation.lane >= recording.lanes.size())
+            return u"lane %1 does not exist"_s.arg(observation.lane);
+    }
+    for (int lane = 0; lane < recording.lanes.size(); ++lane) {
+        const QList<Observation> observations = recording.laneObservations(lane);
+        for (qsizetype i = 0; i < observations.size(); ++i) {
+            const bool isLast = i == observations.size() - 1;
+            if ((observations.at(i).kind == ObservationKind::Done) != isLast)
+                return u"lane %1: Done is not (only) last"_s.arg(lane);
+        }
+    }
+    return {};
+}
+
+// The same observation in another lane of another recording: kind, time, exchange, bytes,
+// total and fields equal.
+bool isSameObservation(const Observation &a, const Observation &b)
+{
+    return a.kind == b.kind && a.tNs == b.tNs && a.exchange == b.exchange && a.bytes == b.bytes
+            && a.total == b.total && a.fields == b.fields;
+}
+
 } // namespace
 
 class tst_Recording : public QObject
@@ -138,6 +181,9 @@ private slots:
     void summaryFigures();
     void percentiles_data();
     void percentiles();
+    void overlayRunsStartsEveryRunTogether();
+    void overlayRunsOfNoneOrOne();
+    void continueRunKeepsThePauseAsAGap();
 };
 
 void tst_Recording::sessionFileRoundTrip()
@@ -427,6 +473,92 @@ void tst_Recording::percentiles()
     QFETCH(double, p);
     QFETCH(double, expected);
     QCOMPARE(percentile(values, p), expected);
+}
+
+void tst_Recording::overlayRunsStartsEveryRunTogether()
+{
+    const Recording first = sample();
+    const QList<Recording> runs{first, shifted(sample(), 5000 * kMs),
+                                shifted(sample(), 9000 * kMs + 3)};
+    const Recording overlay = overlayRuns(runs);
+    QCOMPARE(overlay.title, first.title);
+    QCOMPARE(overlay.startedAt, first.startedAt);
+    QCOMPARE(overlay.startedNs, first.startedNs);
+    QCOMPARE(overlay.lanes.size(), 6);
+    const QStringList names{u"stream"_s, u"ws"_s, u"stream · run 2"_s, u"ws · run 2"_s,
+                            u"stream · run 3"_s, u"ws · run 3"_s};
+    for (int lane = 0; lane < 6; ++lane)
+        QCOMPARE(overlay.lanes.at(lane).name, names.at(lane));
+    QCOMPARE(brokenInvariant(overlay), QString());
+    QCOMPARE(overlay.observations.size(), 3 * first.observations.size());
+    // Each run's lanes are the first run's, at the first run's times.
+    for (int lane = 0; lane < 6; ++lane) {
+        const QList<Observation> original = first.laneObservations(lane % 2);
+        const QList<Observation> merged = overlay.laneObservations(lane);
+        QCOMPARE(merged.size(), original.size());
+        for (qsizetype i = 0; i < merged.size(); ++i) {
+            QCOMPARE(merged.at(i).lane, lane);
+            QVERIFY2(isSameObservation(merged.at(i), original.at(i)),
+                     qPrintable(u"lane %1, observation %2"_s.arg(lane).arg(i)));
+        }
+        QCOMPARE(overlay.lanes.at(lane).settings.url, first.lanes.at(lane % 2).settings.url);
+    }
+    const QList<SentWrite> writes = overlay.lanes.at(4).sends.value(0).writes;
+    QCOMPARE(writes.size(), 3);
+    for (qsizetype i = 0; i < writes.size(); ++i)
+        QCOMPARE(writes.at(i).tNs, first.lanes.at(0).sends.first().writes.at(i).tNs);
+    QCOMPARE(overlay.lanes.at(4).sends.first().exchange, 0);
+    // Merged by time: the runs interleave.
+    for (qsizetype i = 1; i < overlay.observations.size(); ++i)
+        QVERIFY(overlay.observations.at(i - 1).tNs <= overlay.observations.at(i).tNs);
+    QCOMPARE(overlay.observations.at(1).lane, 2); // run 2's first Request, right after run 1's
+    // The session file takes it as it is.
+    const Result<Recording> loaded = Recording::fromJson(overlay.toJson());
+    QVERIFY2(loaded.isOk(), qPrintable(loaded.error()));
+    QCOMPARE(loaded.value().lanes.size(), 6);
+}
+
+void tst_Recording::overlayRunsOfNoneOrOne()
+{
+    const Recording none = overlayRuns({});
+    QVERIFY(none.lanes.isEmpty());
+    QVERIFY(none.observations.isEmpty());
+    const Recording one = overlayRuns({sample()});
+    QCOMPARE(one.lanes.size(), 2);
+    QCOMPARE(one.lanes.at(0).name, u"stream"_s);
+    QCOMPARE(one.observations.size(), sample().observations.size());
+    for (qsizetype i = 0; i < one.observations.size(); ++i)
+        QVERIFY(isSameObservation(one.observations.at(i), sample().observations.at(i)));
+}
+
+void tst_Recording::continueRunKeepsThePauseAsAGap()
+{
+    const Recording earlier = sample();
+    const Recording later = shifted(sample(), 7000 * kMs);
+    const Recording continued = continueRun(earlier, later);
+    QCOMPARE(continued.title, earlier.title);
+    QCOMPARE(continued.startedNs, earlier.startedNs);
+    QCOMPARE(continued.lanes.size(), 4);
+    QCOMPARE(continued.lanes.at(1).name, u"ws"_s);
+    QCOMPARE(continued.lanes.at(2).name, u"stream · resumed"_s);
+    QCOMPARE(continued.lanes.at(3).name, u"ws · resumed"_s);
+    QCOMPARE(brokenInvariant(continued), QString());
+    QCOMPARE(continued.observations.size(), 2 * earlier.observations.size());
+    // The earlier run's observations first, unchanged; then the later's, at their own times.
+    for (qsizetype i = 0; i < earlier.observations.size(); ++i) {
+        QCOMPARE(continued.observations.at(i).lane, earlier.observations.at(i).lane);
+        QVERIFY(isSameObservation(continued.observations.at(i), earlier.observations.at(i)));
+    }
+    const qsizetype offset = earlier.observations.size();
+    for (qsizetype i = 0; i < later.observations.size(); ++i) {
+        const Observation &observation = continued.observations.at(offset + i);
+        QCOMPARE(observation.lane, later.observations.at(i).lane + 2);
+        QVERIFY(isSameObservation(observation, later.observations.at(i)));
+    }
+    const double resumedMs = continued.msSinceStart(continued.laneObservations(2).first().tNs);
+    QVERIFY2(resumedMs >= 7000.0, qPrintable(QString::number(resumedMs)));
+    QCOMPARE(continued.lanes.at(2).sends.first().writes.first().tNs,
+             later.lanes.at(0).sends.first().writes.first().tNs);
 }
 
 QTEST_GUILESS_MAIN(tst_Recording)
