@@ -39,7 +39,8 @@ public:
     // Lesson controls for one lane of the run in progress (`lane`: its index in the lanes
     // given to start()). Queued to the worker thread: what they do shows as the lane's
     // observations; when the lane cannot do it, controlRefused() names why instead (also for
-    // a lane that finished, an index out of range, or no run at all).
+    // a lane that finished or an index out of range; emitted at once, not queued, when no run
+    // was ever started).
     //  dropConnection: cuts the lane's connection from the client side, as a network drop
     //    would; SSE and long-poll lanes then reconnect their usual way (Reconnect {delay_ms,
     //    last_event_id, error: "connection dropped by the user"}). Other lanes refuse.
