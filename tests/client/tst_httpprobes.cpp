@@ -64,6 +64,8 @@ private slots:
     void splitBytesCorruptsOnlyTheNaiveText();
     void characterCutAcrossWritesStaysIntact();
     void imageIsNeverDecoded();
+    void keepsBodyRecordsBinaryBytes_data();
+    void keepsBodyRecordsBinaryBytes();
     void droppedMidChunkFails_data();
     void droppedMidChunkFails();
     void closedBeforeContentLengthFails_data();
@@ -228,6 +230,32 @@ void tst_HttpProbes::imageIsNeverDecoded()
     QVERIFY(run.count(ObservationKind::Chunk) > 0);
     for (const Observation &chunk : run.ofKind(ObservationKind::Chunk))
         QVERIFY(!chunk.fields.contains(u"text"_s));
+}
+
+void tst_HttpProbes::keepsBodyRecordsBinaryBytes_data()
+{
+    addModes();
+}
+
+void tst_HttpProbes::keepsBodyRecordsBinaryBytes()
+{
+    QFETCH(ProbeMode, mode);
+    ProbeSettings settings = settingsFor(m_server->url(u"/image?chunk=8192&interval=0"_s), mode);
+    settings.keepsBody = true;
+    QVERIFY(ProbeSettings::fromJson(settings.toJson()).value().keepsBody);
+    QVERIFY(!ProbeSettings().toJson().contains(u"keeps_body"_s));
+    const auto probe = makeProbe(mode, settings);
+    const ProbeRun run = runProbe(*probe, 30000);
+    QVERIFY2(run.isSuccess, qPrintable(run.firstError()));
+    QByteArray body;
+    for (const Observation &chunk : run.ofKind(ObservationKind::Chunk)) {
+        QVERIFY(!chunk.fields.contains(u"text"_s));
+        const QByteArray bytes =
+                QByteArray::fromBase64(chunk.fields.value(u"data_b64"_s).toString().toLatin1());
+        QCOMPARE(bytes.size(), chunk.bytes);
+        body += bytes;
+    }
+    QCOMPARE(body, m_samples.image());
 }
 
 void tst_HttpProbes::droppedMidChunkFails_data()
