@@ -20,6 +20,8 @@
 #include <QTextCursor>
 #include <QVBoxLayout>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -224,6 +226,7 @@ LaneContentView::LaneContentView(QWidget *parent) : QWidget(parent)
     rangeLayout->addStretch();
     m_pages->addWidget(m_rangePage);
     m_wire = readOnlyText(m_pages, true);
+    m_wire->setObjectName(u"wire"_s);
     m_wire->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_pages->addWidget(m_wire);
 
@@ -239,6 +242,7 @@ QWidget *LaneContentView::buildTextPage()
 {
     auto *splitter = new QSplitter(Qt::Vertical, m_pages);
     m_text = readOnlyText(splitter, false);
+    m_text->setObjectName(u"text"_s);
     splitter->addWidget(m_text);
     m_naiveBox = new QWidget(splitter);
     auto *naiveLayout = new QVBoxLayout(m_naiveBox);
@@ -250,6 +254,7 @@ QWidget *LaneContentView::buildTextPage()
     naiveLabel->setWordWrap(true);
     naiveLayout->addWidget(naiveLabel);
     m_naiveText = readOnlyText(m_naiveBox, false);
+    m_naiveText->setObjectName(u"naiveText"_s);
     naiveLayout->addWidget(m_naiveText);
     splitter->addWidget(m_naiveBox);
     m_naiveBox->hide();
@@ -270,6 +275,7 @@ QWidget *LaneContentView::buildEventsPage()
                                        .arg(m_events.maxRows()));
     });
     m_table = new QTableView(m_eventsPage);
+    m_table->setObjectName(u"events"_s);
     m_table->setModel(&m_events);
     m_table->setWordWrap(false);
     m_table->setTextElideMode(Qt::ElideRight);
@@ -285,6 +291,7 @@ QWidget *LaneContentView::buildEventsPage()
     auto *sendLayout = new QHBoxLayout(m_sendBox);
     sendLayout->setContentsMargins(0, 0, 0, 0);
     m_sendLine = new QLineEdit(m_sendBox);
+    m_sendLine->setObjectName(u"sendLine"_s);
     m_sendLine->setPlaceholderText(u"Message to send over the WebSocket"_s);
     auto *sendButton = new QPushButton(u"Send"_s, m_sendBox);
     sendLayout->addWidget(m_sendLine);

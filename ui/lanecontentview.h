@@ -17,7 +17,6 @@ class QLineEdit;
 class QPlainTextEdit;
 class QStackedWidget;
 class QTableView;
-class QWidget;
 class RangeMapView;
 
 // What one lane received, shown the way its technique is meant to be seen:
@@ -32,7 +31,8 @@ class RangeMapView;
 // Live observations are queued by append() and drawn by a display-rate timer (kFrameMs), in
 // one batch per frame, so that a fast stream cannot flood the event loop. Everything runs in
 // the GUI thread; the heavy parts (PNG decoding, text insertion) are bounded per frame by what
-// arrived in that frame. Text and wire panes keep at most their last kMax*Chars characters,
+// arrived in that frame. Child widgets are named for tests: "text", "naiveText", "events",
+// "wire", "sendLine". Text and wire panes keep at most their last kMax*Chars characters,
 // the table its last EventListModel::kDefaultMaxRows rows.
 class LaneContentView : public QWidget
 {
