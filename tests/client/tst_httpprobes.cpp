@@ -239,13 +239,26 @@ void tst_HttpProbes::keepsBodyRecordsBinaryBytes_data()
 
 void tst_HttpProbes::keepsBodyRecordsBinaryBytes()
 {
+    // A PNG in three writes 50 ms apart, so that the stream probe sees several reads.
     QFETCH(ProbeMode, mode);
-    ProbeSettings settings = settingsFor(m_server->url(u"/image?chunk=8192&interval=0"_s), mode);
+    const QByteArray png = m_samples.image();
+    const qsizetype third = png.size() / 3;
+    RogueServer rogue([&png, third](int, const QByteArray &) -> RogueServer::Script {
+        return {RogueServer::write(RogueServer::head(
+                        "200 OK", {"Content-Type: image/png",
+                                   "Content-Length: " + QByteArray::number(png.size())})
+                                   + png.first(third)),
+                RogueServer::pause(50), RogueServer::write(png.mid(third, third)),
+                RogueServer::pause(50), RogueServer::write(png.mid(2 * third)),
+                RogueServer::hang()};
+    });
+    QVERIFY(rogue.listen());
+    ProbeSettings settings = settingsFor(rogue.url(u"/image"_s), mode);
     settings.keepsBody = true;
     QVERIFY(ProbeSettings::fromJson(settings.toJson()).value().keepsBody);
     QVERIFY(!ProbeSettings().toJson().contains(u"keeps_body"_s));
     const auto probe = makeProbe(mode, settings);
-    const ProbeRun run = runProbe(*probe, 30000);
+    const ProbeRun run = runProbe(*probe);
     QVERIFY2(run.isSuccess, qPrintable(run.firstError()));
     QByteArray body;
     for (const Observation &chunk : run.ofKind(ObservationKind::Chunk)) {
@@ -255,7 +268,7 @@ void tst_HttpProbes::keepsBodyRecordsBinaryBytes()
         QCOMPARE(bytes.size(), chunk.bytes);
         body += bytes;
     }
-    QCOMPARE(body, m_samples.image());
+    QCOMPARE(body, png);
 }
 
 void tst_HttpProbes::droppedMidChunkFails_data()
