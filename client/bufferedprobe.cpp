@@ -51,6 +51,8 @@ void BufferedProbe::readRest(QNetworkReply &reply)
                                                                           qnam::kReadBufferBytes)))) {
         bodytext::StreamDecoder decoder;
         fields.insert(u"text"_s, QString(decoder.decode(body) + decoder.finish()));
+    } else if (settings().keepsBody) {
+        fields.insert(u"data_b64"_s, QString::fromLatin1(body.toBase64()));
     }
     observe(ObservationKind::Chunk, body.size(), fields);
 }

@@ -53,9 +53,11 @@ struct Observation
     // Kind-specific fields, named as in `probe --json`:
     //  request   {method, url}
     //  headers   {status, reason, headers: {name: value}} (repeated fields joined by ", ")
-    //  chunk     {text?, naive_text?}  text: decoded by a streaming UTF-8 decoder when the
-    //            body is text; naive_text: the same read decoded on its own (only when it
-    //            differs, i.e. a character was cut across reads)
+    //  chunk     {text?, naive_text?, data_b64?}  text: decoded by a streaming UTF-8 decoder
+    //            when the body is text; naive_text: the same read decoded on its own (only
+    //            when it differs, i.e. a character was cut across reads); data_b64: the read's
+    //            bytes as base64, only for a body not decoded as text and only when the lane's
+    //            ProbeSettings::keepsBody is on
     //  event     {type, data, id}      data without the final LF; id: last event ID in force
     //  comment   {text}
     //  message   {data, binary}        binary data as base64

@@ -55,7 +55,7 @@ QJsonObject ProbeSettings::toJson() const
     QJsonArray headerArray;
     for (const auto &[name, value] : headers)
         headerArray.append(QJsonArray{QString::fromLatin1(name), QString::fromLatin1(value)});
-    return {
+    QJsonObject object{
         {u"mode"_s, QString(probeModeName(mode))},
         {u"url"_s, url.toString(QUrl::FullyEncoded)},
         {u"method"_s, QString::fromLatin1(method)},
@@ -74,6 +74,9 @@ QJsonObject ProbeSettings::toJson() const
         {u"stop_after_bytes"_s, stopAfterBytes},
         {u"text_decoding"_s, textDecoding},
     };
+    if (keepsBody)
+        object.insert(u"keeps_body"_s, true);
+    return object;
 }
 
 Result<ProbeSettings> ProbeSettings::fromJson(const QJsonObject &object)
@@ -110,6 +113,7 @@ Result<ProbeSettings> ProbeSettings::fromJson(const QJsonObject &object)
     settings.stopAfterBytes =
             qint64(object.value(u"stop_after_bytes"_s).toDouble(double(settings.stopAfterBytes)));
     settings.textDecoding = object.value(u"text_decoding"_s).toString(settings.textDecoding);
+    settings.keepsBody = object.value(u"keeps_body"_s).toBool(settings.keepsBody);
     if (settings.timeoutMs < 0 || settings.durationMs < 0 || settings.maxEvents < 0
         || settings.pingIntervalMs < 0 || settings.segments < 1 || settings.segments > 16) {
         return Result<ProbeSettings>::failure(

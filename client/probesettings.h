@@ -56,6 +56,10 @@ struct ProbeSettings
 
     // Stream: how to decode body text: "auto" (by Content-Type), "utf-8", "none"
     QString textDecoding = QStringLiteral("auto");
+    // Buffered and stream: also record the bytes of a body that is not decoded as text, as
+    // base64 in each Chunk's `data_b64` field (for a view that draws an image). Off by default
+    // (recordings stay small); saved in the session file only when on.
+    bool keepsBody = false;
 
     QJsonObject toJson() const;
     static Result<ProbeSettings> fromJson(const QJsonObject &object);

@@ -62,8 +62,11 @@ QJsonObject StreamProbe::textFields(QNetworkReply &reply, const QByteArray &byte
                                                    bytes);
         m_textState = isText ? TextState::Text : TextState::Binary;
     }
-    if (m_textState != TextState::Text)
+    if (m_textState != TextState::Text) {
+        if (settings().keepsBody)
+            return {{u"data_b64"_s, QString::fromLatin1(bytes.toBase64())}};
         return {};
+    }
     const QString text = m_decoder.decode(bytes);
     QJsonObject fields{{u"text"_s, text}};
     // What a client decoding each read on its own gets (the ASP.NET tutorial's C# loop).

@@ -64,6 +64,8 @@ private slots:
     void splitBytesCorruptsOnlyTheNaiveText();
     void characterCutAcrossWritesStaysIntact();
     void imageIsNeverDecoded();
+    void keepsBodyRecordsBinaryBytes_data();
+    void keepsBodyRecordsBinaryBytes();
     void droppedMidChunkFails_data();
     void droppedMidChunkFails();
     void closedBeforeContentLengthFails_data();
@@ -228,6 +230,45 @@ void tst_HttpProbes::imageIsNeverDecoded()
     QVERIFY(run.count(ObservationKind::Chunk) > 0);
     for (const Observation &chunk : run.ofKind(ObservationKind::Chunk))
         QVERIFY(!chunk.fields.contains(u"text"_s));
+}
+
+void tst_HttpProbes::keepsBodyRecordsBinaryBytes_data()
+{
+    addModes();
+}
+
+void tst_HttpProbes::keepsBodyRecordsBinaryBytes()
+{
+    // A PNG in three writes 50 ms apart, so that the stream probe sees several reads.
+    QFETCH(ProbeMode, mode);
+    const QByteArray png = m_samples.image();
+    const qsizetype third = png.size() / 3;
+    RogueServer rogue([&png, third](int, const QByteArray &) -> RogueServer::Script {
+        return {RogueServer::write(RogueServer::head(
+                        "200 OK", {"Content-Type: image/png",
+                                   "Content-Length: " + QByteArray::number(png.size())})
+                                   + png.first(third)),
+                RogueServer::pause(50), RogueServer::write(png.mid(third, third)),
+                RogueServer::pause(50), RogueServer::write(png.mid(2 * third)),
+                RogueServer::hang()};
+    });
+    QVERIFY(rogue.listen());
+    ProbeSettings settings = settingsFor(rogue.url(u"/image"_s), mode);
+    settings.keepsBody = true;
+    QVERIFY(ProbeSettings::fromJson(settings.toJson()).value().keepsBody);
+    QVERIFY(!ProbeSettings().toJson().contains(u"keeps_body"_s));
+    const auto probe = makeProbe(mode, settings);
+    const ProbeRun run = runProbe(*probe);
+    QVERIFY2(run.isSuccess, qPrintable(run.firstError()));
+    QByteArray body;
+    for (const Observation &chunk : run.ofKind(ObservationKind::Chunk)) {
+        QVERIFY(!chunk.fields.contains(u"text"_s));
+        const QByteArray bytes =
+                QByteArray::fromBase64(chunk.fields.value(u"data_b64"_s).toString().toLatin1());
+        QCOMPARE(bytes.size(), chunk.bytes);
+        body += bytes;
+    }
+    QCOMPARE(body, png);
 }
 
 void tst_HttpProbes::droppedMidChunkFails_data()
