@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 // streamlab: the lab window by default; subcommands run headless.
 #include "comparecommand.h"
+#include "guicommand.h"
 #include "probecommand.h"
 #include "servecommand.h"
 
@@ -16,7 +17,8 @@ const char kUsage[] =
     "Usage: streamlab [COMMAND] [OPTIONS]\n"
     "See how the web streams and pushes data.\n\n"
     "Commands:\n"
-    "  serve     run only the built-in server (the default until the lab window exists)\n"
+    "  gui       the lab window, with the built-in server (the default)\n"
+    "  serve     run only the built-in server, headless\n"
     "  probe     read one URL (any server) and show when every piece arrived\n"
     "  compare   send one payload through several techniques side by side and compare\n\n"
     "Run 'streamlab COMMAND --help' for a command's options.\n";
@@ -25,6 +27,12 @@ const char kUsage[] =
 
 int main(int argc, char *argv[])
 {
+    const QByteArray first = argc > 1 ? QByteArray(argv[1]) : QByteArray();
+    if (first.isEmpty() || first == "gui" || (first.startsWith('-') && first != "--help"
+                                              && first != "-h" && first != "--version"
+                                              && first != "-v")) {
+        return runGui(argc, argv);
+    }
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"streamlab"_s);
     QCoreApplication::setOrganizationName(u"StreamLab"_s);
@@ -40,10 +48,7 @@ int main(int argc, char *argv[])
         std::printf("streamlab %s\n", STREAMLAB_VERSION);
         return 0;
     }
-    if (command.isEmpty() || command.startsWith(u'-')) {
-        // No lab window yet: the server is what `streamlab` runs.
-        arguments.insert(1, u"serve"_s);
-    } else if (command == u"probe"_s || command == u"compare"_s) {
+    if (command == u"probe"_s || command == u"compare"_s) {
         arguments.removeAt(1);
         return command == u"probe"_s ? runProbe(arguments) : runCompare(arguments);
     } else if (command != u"serve"_s) {

@@ -72,14 +72,12 @@ Result<ProbeSettings> settingsFrom(const QCommandLineParser &parser, const Optio
     if (positional.size() != 1)
         return R::failure(positional.isEmpty() ? u"missing URL"_s : u"expected one URL"_s);
     ProbeSettings settings;
-    settings.url = QUrl(positional.first(), QUrl::StrictMode);
-    const QString scheme = settings.url.scheme();
-    if (!settings.url.isValid() || settings.url.host().isEmpty()
-        || !QStringList{u"http"_s, u"https"_s, u"ws"_s, u"wss"_s}.contains(scheme)) {
-        return R::failure(u"URL: '%1' is not an http, https, ws or wss URL"_s.arg(positional.first()));
-    }
-    const bool isWsUrl = scheme.startsWith(u"ws"_s);
-    settings.mode = isWsUrl ? ProbeMode::WebSocket : ProbeMode::Stream;
+    const Result<QUrl> url = parseProbeUrl(positional.first());
+    if (!url.isOk())
+        return R::failure(u"URL: "_s + url.error());
+    settings.url = url.value();
+    settings.mode = settings.url.scheme().startsWith(u"ws"_s) ? ProbeMode::WebSocket
+                                                              : ProbeMode::Stream;
     if (parser.isSet(o.mode)) {
         const std::optional<ProbeMode> mode = probeModeFromName(parser.value(o.mode));
         if (!mode) {
@@ -88,21 +86,18 @@ Result<ProbeSettings> settingsFrom(const QCommandLineParser &parser, const Optio
         }
         settings.mode = *mode;
     }
-    if (isWsUrl != (settings.mode == ProbeMode::WebSocket) && settings.mode != ProbeMode::Raw)
-        return R::failure(u"--mode: %1 does not go with a %2:// URL"_s.arg(
-                probeModeName(settings.mode), scheme));
-    for (const QString &header : parser.values(o.header)) {
-        const qsizetype colon = header.indexOf(u':');
-        const QString name = header.left(colon).trimmed();
-        if (colon <= 0 || name.isEmpty() || header.contains(u'\r') || header.contains(u'\n')
-            || name.contains(u' ')) {
-            return R::failure(u"--header: '%1' is not 'Name: value'"_s.arg(header));
-        }
-        settings.headers.append({name.toLatin1(), header.mid(colon + 1).trimmed().toLatin1()});
+    if (const Result<ProbeMode> fits = checkModeForUrl(settings.mode, settings.url); !fits.isOk())
+        return R::failure(u"--mode: "_s + fits.error());
+    for (const QString &line : parser.values(o.header)) {
+        const Result<QPair<QByteArray, QByteArray>> header = parseHeaderLine(line);
+        if (!header.isOk())
+            return R::failure(u"--header: "_s + header.error());
+        settings.headers.append(header.value());
     }
-    settings.method = parser.value(o.method).toLatin1();
-    if (settings.method.isEmpty() || settings.method.contains(' '))
-        return R::failure(u"--method: '%1' is not a method"_s.arg(parser.value(o.method)));
+    const Result<QByteArray> method = parseMethod(parser.value(o.method));
+    if (!method.isOk())
+        return R::failure(u"--method: "_s + method.error());
+    settings.method = method.value();
     settings.body = parser.value(o.data).toUtf8();
     const struct
     {

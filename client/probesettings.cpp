@@ -50,6 +50,47 @@ QStringList probeModeNames()
     return names;
 }
 
+Result<QUrl> parseProbeUrl(const QString &text)
+{
+    const QUrl url(text.trimmed(), QUrl::StrictMode);
+    const QString scheme = url.scheme();
+    if (!url.isValid() || url.host().isEmpty()
+        || !QStringList{u"http"_s, u"https"_s, u"ws"_s, u"wss"_s}.contains(scheme)) {
+        return Result<QUrl>::failure(u"'%1' is not an http, https, ws or wss URL"_s.arg(text));
+    }
+    return Result<QUrl>::success(url);
+}
+
+Result<ProbeMode> checkModeForUrl(ProbeMode mode, const QUrl &url)
+{
+    const bool isWsUrl = url.scheme().startsWith(u"ws"_s);
+    if (isWsUrl != (mode == ProbeMode::WebSocket) && mode != ProbeMode::Raw) {
+        return Result<ProbeMode>::failure(
+                u"%1 does not go with a %2:// URL"_s.arg(probeModeName(mode), url.scheme()));
+    }
+    return Result<ProbeMode>::success(mode);
+}
+
+Result<QPair<QByteArray, QByteArray>> parseHeaderLine(const QString &line)
+{
+    using R = Result<QPair<QByteArray, QByteArray>>;
+    const qsizetype colon = line.indexOf(u':');
+    const QString name = line.left(colon).trimmed();
+    if (colon <= 0 || name.isEmpty() || line.contains(u'\r') || line.contains(u'\n')
+        || name.contains(u' ')) {
+        return R::failure(u"'%1' is not 'Name: value'"_s.arg(line));
+    }
+    return R::success({name.toLatin1(), line.mid(colon + 1).trimmed().toLatin1()});
+}
+
+Result<QByteArray> parseMethod(const QString &text)
+{
+    const QByteArray method = text.trimmed().toLatin1();
+    if (method.isEmpty() || method.contains(' ') || text.trimmed().size() != method.size())
+        return Result<QByteArray>::failure(u"'%1' is not a method"_s.arg(text));
+    return Result<QByteArray>::success(method);
+}
+
 QJsonObject ProbeSettings::toJson() const
 {
     QJsonArray headerArray;

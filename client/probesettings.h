@@ -30,6 +30,17 @@ QLatin1StringView probeModeName(ProbeMode mode); // "buffered", "stream", "sse",
 std::optional<ProbeMode> probeModeFromName(QStringView name);
 QStringList probeModeNames();
 
+// Input checks shared by `streamlab probe` and the lab window. Messages name what was wrong
+// (the caller says which option or field it came from).
+// An absolute http, https, ws or wss URL with a host.
+Result<QUrl> parseProbeUrl(const QString &text);
+// A mode that can read a URL of that scheme (ws/wss: ws or raw; http/https: all but ws).
+Result<ProbeMode> checkModeForUrl(ProbeMode mode, const QUrl &url);
+// One request header line "Name: value" (no CR/LF, a name without spaces).
+Result<QPair<QByteArray, QByteArray>> parseHeaderLine(const QString &line);
+// A request method token ("GET", "POST", …).
+Result<QByteArray> parseMethod(const QString &text);
+
 struct ProbeSettings
 {
     ProbeMode mode = ProbeMode::Stream;

@@ -255,17 +255,10 @@ QList<Column> columns()
 
 QByteArray formatTable(const QList<LaneSummary> &rows)
 {
-    const QList<Column> all = columns();
-    QList<QStringList> cells{{}};
-    for (const Column &column : all)
-        cells.first() += column.title;
-    for (const LaneSummary &row : rows) {
-        QStringList line;
-        for (const Column &column : all)
-            line += column.text(row);
-        cells += line;
-    }
-    QList<qsizetype> widths(all.size(), 0);
+    QList<QStringList> cells{summaryColumnTitles()};
+    for (const LaneSummary &row : rows)
+        cells += summaryCells(row);
+    QList<qsizetype> widths(cells.first().size(), 0);
     for (const QStringList &line : cells) {
         for (qsizetype i = 0; i < line.size(); ++i)
             widths[i] = qMax(widths.at(i), line.at(i).size());
@@ -287,6 +280,22 @@ QByteArray formatTable(const QList<LaneSummary> &rows)
 }
 
 } // namespace
+
+QStringList summaryColumnTitles()
+{
+    QStringList titles;
+    for (const Column &column : columns())
+        titles += column.title;
+    return titles;
+}
+
+QStringList summaryCells(const LaneSummary &row)
+{
+    QStringList cells;
+    for (const Column &column : columns())
+        cells += column.text(row);
+    return cells;
+}
 
 double percentile(QList<double> values, double p)
 {

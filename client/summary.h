@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 // The figures `streamlab compare` prints and the lab's summary table shows, one row per lane.
 // All times are ms since the lane's first request; -1 where a figure does not apply or is not
@@ -40,6 +41,11 @@ QList<LaneSummary> summarize(const Recording &recording);
 
 // Nearest-rank percentile of `values` (0 < p ≤ 100); -1 for an empty list.
 double percentile(QList<double> values, double p);
+
+// The table's columns ("technique", "headers ms", …) and one row's cells, as `compare` prints
+// them and the lab's summary table shows them ("-" where a figure does not apply).
+QStringList summaryColumnTitles();
+QStringList summaryCells(const LaneSummary &row);
 
 enum class SummaryFormat { Table, Json, Csv };
 QByteArray formatSummary(const QList<LaneSummary> &rows, SummaryFormat format);

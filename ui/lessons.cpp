@@ -121,9 +121,11 @@ QList<Lesson> makeLessons()
     Lesson ranges;
     ranges.id = u"ranges"_s;
     ranges.title = u"6. Ranges and resume"_s;
-    ranges.notice = u"A HEAD request learns the size and the ETag; then 8 MiB arrive as four "
-                    "parallel ranges (right) and as one download you can pause and resume "
-                    "(left). The bar shows which bytes arrived when."_s;
+    ranges.notice = u"A HEAD request learns the size and the ETag; then 8 MiB arrive as one "
+                    "download you can pause and resume, and as four parallel ranges. The bar "
+                    "shows which bytes arrived when. The third lane asks for bytes past the "
+                    "end (416); the fourth resumes with a stale If-Range and gets the whole "
+                    "file (200) instead of a wrong splice."_s;
     ranges.why = u"Range: bytes=a-b asks for part of a resource and gets 206 Partial Content. "
                  "Resuming sends If-Range with the ETag: if the file changed, the server sends "
                  "the whole new file (200) instead of a wrong splice. A range past the end "
@@ -138,6 +140,10 @@ QList<Lesson> makeLessons()
     ranges.templates = {
             {u"resumable"_s, ProbeMode::Range, u"/files/sample.bin?rate=2000000"_s},
             {u"4 segments"_s, ProbeMode::Range, u"/files/sample.bin?rate=2000000"_s, 30'000, 0, 4},
+            {u"past the end"_s, ProbeMode::Buffered, u"/files/sample.bin"_s, 30'000, 0, 1,
+             {{"Range", "bytes=999999999-"}}},
+            {u"stale If-Range"_s, ProbeMode::Buffered, u"/files/sample.bin?rate=4000000"_s, 30'000,
+             0, 1, {{"Range", "bytes=0-99"}, {"If-Range", "\"an-old-etag\""}}},
     };
     lessons.append(ranges);
 
@@ -215,6 +221,7 @@ QList<Lane> Lesson::lanes(const QUrl &base) const
         settings.timeoutMs = lane.timeoutMs;
         settings.maxEvents = lane.maxEvents;
         settings.segments = lane.segments;
+        settings.headers = lane.headers;
         result.append(Lane{lane.name, settings, {}});
     }
     return result;

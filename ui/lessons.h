@@ -42,6 +42,7 @@ struct Lesson
         int timeoutMs = 30'000;
         int maxEvents = 0;
         int segments = 1;
+        QList<QPair<QByteArray, QByteArray>> headers = {}; // extra request headers
     };
     QList<LaneTemplate> templates;
 };

@@ -144,7 +144,56 @@ void placeGlyphs(TimelineLaneGeometry &geometry, const TimelineModel &model, int
     }
 }
 
-void buildLanes(TimelineGeometry &g, const TimelineModel &model, const TimelineCoordinates &c)
+// Activity that resets a client's inactivity timer, in time order: requests, headers, reads
+// and events. Empty when there are more than kMaxCountdownMarks (the sawtooth would be a blur).
+QList<qint64> activityTimes(const TimelineModel &model, int lane)
+{
+    constexpr int kMaxCountdownMarks = 5000;
+    QList<qint64> times;
+    for (TimelineSeries series : {TimelineSeries::Requests, TimelineSeries::Headers,
+                                  TimelineSeries::Reads, TimelineSeries::Events}) {
+        const int count = model.markCount(lane, series);
+        if (times.size() + count > kMaxCountdownMarks)
+            return {};
+        for (int i = 0; i < count; ++i)
+            times.append(model.mark(lane, series, i).tNs);
+    }
+    std::sort(times.begin(), times.end());
+    return times;
+}
+
+QList<QLineF> countdownLines(const TimelineModel &model, int lane, const QRectF &band,
+                             const TimelineCoordinates &c)
+{
+    const qint64 timeoutNs
+            = qint64(model.recording().lanes.value(lane).settings.timeoutMs) * 1'000'000;
+    const QList<qint64> times = activityTimes(model, lane);
+    if (timeoutNs <= 0 || times.isEmpty())
+        return {};
+    qint64 endNs = model.lastNs();
+    const int completions = model.markCount(lane, TimelineSeries::Completions);
+    const int errors = model.markCount(lane, TimelineSeries::Errors);
+    if (completions > 0)
+        endNs = model.mark(lane, TimelineSeries::Completions, completions - 1).tNs;
+    else if (errors > 0)
+        endNs = model.mark(lane, TimelineSeries::Errors, errors - 1).tNs;
+    QList<QLineF> lines;
+    for (qsizetype i = 0; i < times.size(); ++i) {
+        const qint64 from = times.at(i);
+        const qint64 next = i + 1 < times.size() ? times.at(i + 1) : endNs;
+        if (next <= from || next < c.startNs() || from >= c.endNs())
+            continue;
+        const qint64 to = std::min(next, from + timeoutNs);
+        const double y = band.top() + band.height() * double(to - from) / double(timeoutNs);
+        lines.append(QLineF(c.timeToX(from), band.top(), c.timeToX(to), y));
+        if (i + 1 < times.size() && next < from + timeoutNs)
+            lines.append(QLineF(c.timeToX(next), y, c.timeToX(next), band.top())); // reset
+    }
+    return lines;
+}
+
+void buildLanes(TimelineGeometry &g, const TimelineModel &model, const TimelineCoordinates &c,
+                bool showsCountdown)
 {
     const int lanes = int(g.layout.lanes.size());
     QList<QList<TimelineBucket>> reads, events, writes;
@@ -164,6 +213,8 @@ void buildLanes(TimelineGeometry &g, const TimelineModel &model, const TimelineC
         geometry.writes = barRects(writes.at(lane), rows.writes, writeScale, c.left());
         geometry.links = linkLines(model, lane, writes.at(lane), rows, c);
         placeGlyphs(geometry, model, lane, rows, c);
+        if (showsCountdown)
+            geometry.countdown = countdownLines(model, lane, rows.reads, c);
     }
 }
 
@@ -293,7 +344,7 @@ TimelineCoordinates plotCoordinates(const TimelineLayout &layout, qint64 startNs
 
 TimelineGeometry buildTimelineGeometry(const TimelineModel &model, const TimelineLayout &layout,
                                        const TimelineCoordinates &c, bool isCumulative,
-                                       const QFontMetricsF &metrics)
+                                       const QFontMetricsF &metrics, bool showsCountdown)
 {
     TimelineGeometry g;
     g.layout = layout;
@@ -311,7 +362,7 @@ TimelineGeometry buildTimelineGeometry(const TimelineModel &model, const Timelin
     if (isCumulative)
         buildCumulative(g, model, c, metrics);
     else
-        buildLanes(g, model, c);
+        buildLanes(g, model, c, showsCountdown);
     g.legend = legendItems(model, isCumulative, layout.legend, metrics);
     return g;
 }

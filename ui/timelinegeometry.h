@@ -58,6 +58,10 @@ struct TimelineLaneGeometry
     // are nudged right a little; the guide line stays at the true time.
     std::array<QList<TimelineGlyph>, kTimelineMarkerSeries.size()> markers;
     QPolygonF cumulative; // cumulative mode only: the staircase in plot pixels
+    // With the countdown shown: the client's inactivity timeout across the reads band, full
+    // height at every request, header, read or event and falling to the band's bottom when
+    // the timeout would fire. Empty when the lane has no timeout or too many marks to draw it.
+    QList<QLineF> countdown;
 };
 
 struct TimelineAxisLabel
@@ -97,12 +101,13 @@ struct TimelineGeometryKey
     QSizeF size;
     bool isCumulative = false;
     qreal fontHeight = 0;
+    bool showsCountdown = false;
 
     friend bool operator==(const TimelineGeometryKey &a, const TimelineGeometryKey &b)
     {
         return a.revision == b.revision && a.startNs == b.startNs && a.endNs == b.endNs
                && a.size == b.size && a.isCumulative == b.isCumulative
-               && a.fontHeight == b.fontHeight;
+               && a.fontHeight == b.fontHeight && a.showsCountdown == b.showsCountdown;
     }
     friend bool operator!=(const TimelineGeometryKey &a, const TimelineGeometryKey &b)
     {
@@ -145,7 +150,8 @@ TimelineCoordinates plotCoordinates(const TimelineLayout &layout, qint64 startNs
                                     qint64 originNs);
 TimelineGeometry buildTimelineGeometry(const TimelineModel &model, const TimelineLayout &layout,
                                        const TimelineCoordinates &c, bool isCumulative,
-                                       const QFontMetricsF &metrics);
+                                       const QFontMetricsF &metrics,
+                                       bool showsCountdown = false);
 
 // "0 B", "512 B", "1.5 kB", "12 MB": decimal units, at most 3 significant digits.
 QString formatTimelineBytes(qint64 bytes);

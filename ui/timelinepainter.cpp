@@ -128,6 +128,10 @@ void paintLanes(QPainter &p, const TimelineGeometry &g, const TimelineColors &co
         p.setBrush(colors.seriesColor(TimelineSeries::Events));
         p.drawRects(lane.events);
         p.setRenderHint(QPainter::Antialiasing, true);
+        if (!lane.countdown.isEmpty()) {
+            p.setPen(QPen(colors.seriesColor(TimelineSeries::Errors), kLinkPenPx, Qt::DashLine));
+            p.drawLines(lane.countdown);
+        }
         paintMarkers(p, lane, g.layout.lanes.at(i), colors);
     }
 }

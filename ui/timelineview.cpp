@@ -98,6 +98,7 @@ TimelineView::TimelineView(TimelineModel *model, TimelineViewState *state, QWidg
     connect(model, &TimelineModel::observationAppended, this, &TimelineView::onObservationAppended);
     connect(state, &TimelineViewState::windowChanged, this, qOverload<>(&QWidget::update));
     connect(state, &TimelineViewState::cumulativeChanged, this, qOverload<>(&QWidget::update));
+    connect(state, &TimelineViewState::countdownChanged, this, qOverload<>(&QWidget::update));
     connect(state, &TimelineViewState::hoveredObservationChanged, this,
             qOverload<>(&QWidget::update));
     connect(state, &TimelineViewState::liveChanged, this, [this](bool isLive) {
@@ -126,7 +127,8 @@ QRectF TimelineView::plotRect() const
 TimelineGeometryKey TimelineView::geometryKey() const
 {
     return {m_model->revision(), m_state->windowStartNs(), m_state->windowEndNs(),
-            QSizeF(size()),      m_state->isCumulative(),  QFontMetricsF(font()).height()};
+            QSizeF(size()),      m_state->isCumulative(),  QFontMetricsF(font()).height(),
+            m_state->showsCountdown()};
 }
 
 const TimelineGeometry &TimelineView::geometry() const
@@ -138,7 +140,8 @@ const TimelineGeometry &TimelineView::geometry() const
     const TimelineLayout layout = computeTimelineLayout(*m_model, size(), metrics);
     const TimelineCoordinates c
         = plotCoordinates(layout, key.startNs, key.endNs, m_model->originNs());
-    m_geometry = buildTimelineGeometry(*m_model, layout, c, key.isCumulative, metrics);
+    m_geometry = buildTimelineGeometry(*m_model, layout, c, key.isCumulative, metrics,
+                                       key.showsCountdown);
     m_geometryKey = key;
     return m_geometry;
 }

@@ -44,6 +44,14 @@ void TimelineViewState::setCumulative(bool isCumulative)
     emit cumulativeChanged(m_isCumulative);
 }
 
+void TimelineViewState::setShowsCountdown(bool showsCountdown)
+{
+    if (m_showsCountdown == showsCountdown)
+        return;
+    m_showsCountdown = showsCountdown;
+    emit countdownChanged(m_showsCountdown);
+}
+
 void TimelineViewState::setHoveredObservation(int index)
 {
     index = index < 0 ? -1 : index;

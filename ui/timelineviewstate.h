@@ -31,6 +31,8 @@ public:
 
     bool isLive() const { return m_isLive; }
     bool isCumulative() const { return m_isCumulative; }
+    // Draw each lane's client inactivity countdown (its timeout, reset by every byte).
+    bool showsCountdown() const { return m_showsCountdown; }
     int hoveredObservation() const { return m_hoveredObservation; }
     int selectedObservation() const { return m_selectedObservation; }
 
@@ -40,6 +42,7 @@ public slots:
     void setWindowFrom(const TimelineCoordinates &coordinates);
     void setLive(bool isLive);
     void setCumulative(bool isCumulative);
+    void setShowsCountdown(bool showsCountdown);
     void setHoveredObservation(int index);
     void setSelectedObservation(int index);
 
@@ -47,6 +50,7 @@ signals:
     void windowChanged(qint64 startNs, qint64 endNs);
     void liveChanged(bool isLive);
     void cumulativeChanged(bool isCumulative);
+    void countdownChanged(bool showsCountdown);
     void hoveredObservationChanged(int index);
     void selectedObservationChanged(int index);
 
@@ -55,6 +59,7 @@ private:
     bool m_hasWindow = false;
     bool m_isLive = false;
     bool m_isCumulative = false;
+    bool m_showsCountdown = false;
     int m_hoveredObservation = -1;
     int m_selectedObservation = -1;
 };
