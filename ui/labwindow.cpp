@@ -235,12 +235,12 @@ QWidget *LabWindow::buildLessonArea()
 
 QWidget *LabWindow::buildTimelineArea()
 {
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    m_timeline = new TimelineView(m_model, m_state, splitter);
-    m_summary = new SummaryTable(splitter);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
-    return splitter;
+    m_timelineSplitter = new QSplitter(Qt::Vertical, this);
+    m_timeline = new TimelineView(m_model, m_state, m_timelineSplitter);
+    m_summary = new SummaryTable(m_timelineSplitter);
+    m_timelineSplitter->setStretchFactor(0, 3);
+    m_timelineSplitter->setStretchFactor(1, 1);
+    return m_timelineSplitter;
 }
 
 void LabWindow::selectLesson(int index)

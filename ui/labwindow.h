@@ -114,6 +114,7 @@ private:
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_rightSplitter = nullptr;
     QSplitter *m_laneSplitter = nullptr;
+    QSplitter *m_timelineSplitter = nullptr;
     QList<LanePanel *> m_panels;
     QList<LanePanel *> m_panelOfLane;    // display lane → its panel (nullptr if none)
     PublishBar *m_publish = nullptr;

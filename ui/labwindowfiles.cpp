@@ -190,6 +190,7 @@ void LabWindow::saveWindowSettings() const
     settings.setValue(u"window/state"_s, saveState());
     settings.setValue(u"window/mainSplitter"_s, m_mainSplitter->saveState());
     settings.setValue(u"window/rightSplitter"_s, m_rightSplitter->saveState());
+    settings.setValue(u"window/timelineSplitter"_s, m_timelineSplitter->saveState());
 }
 
 void LabWindow::restoreWindowSettings()
@@ -198,8 +199,16 @@ void LabWindow::restoreWindowSettings()
     if (!restoreGeometry(settings.value(u"window/geometry"_s).toByteArray()))
         resize(1400, 900);
     restoreState(settings.value(u"window/state"_s).toByteArray());
-    m_mainSplitter->restoreState(settings.value(u"window/mainSplitter"_s).toByteArray());
-    m_rightSplitter->restoreState(settings.value(u"window/rightSplitter"_s).toByteArray());
+    // First start: the lanes get the most room, the timeline sits under them, the table is
+    // a few rows; the lessons column is as wide as its titles.
+    if (!m_mainSplitter->restoreState(settings.value(u"window/mainSplitter"_s).toByteArray()))
+        m_mainSplitter->setSizes({300, 1100});
+    if (!m_rightSplitter->restoreState(settings.value(u"window/rightSplitter"_s).toByteArray()))
+        m_rightSplitter->setSizes({480, 420});
+    if (!m_timelineSplitter->restoreState(
+                settings.value(u"window/timelineSplitter"_s).toByteArray())) {
+        m_timelineSplitter->setSizes({290, 130});
+    }
     const QString last = settings.value(u"lastLesson"_s).toString();
     int index = 0;
     for (int i = 0; i < allLessons().size(); ++i) {

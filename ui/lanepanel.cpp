@@ -41,10 +41,12 @@ LanePanel::LanePanel(const Lane &lane, bool isOpenForm, QWidget *parent)
     auto *title = new QLabel(u"<b>%1</b>"_s.arg(m_name.toHtmlEscaped()), this);
     m_status = new QLabel(this);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A long error must not widen the lane: it is cut here and whole in the tooltip.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     auto *head = new QHBoxLayout;
     head->addWidget(title);
-    head->addStretch();
-    head->addWidget(m_status);
+    head->addWidget(m_status, 1);
     layout->addLayout(head);
 
     auto *form = new QFormLayout;
@@ -68,6 +70,7 @@ LanePanel::LanePanel(const Lane &lane, bool isOpenForm, QWidget *parent)
 
     m_url = new QLineEdit(lane.settings.url.toString(), this);
     m_url->setToolTip(u"The URL this lane reads; any http(s) or ws(s) server"_s);
+    m_url->setMinimumWidth(120);
     form->addRow(u"URL"_s, m_url);
     if (m_isOpenForm) {
         m_method = new QComboBox(this);

@@ -229,8 +229,11 @@ QList<Lane> Lesson::lanes(const QUrl &base) const
 
 QString Lesson::withBase(const QString &text, const QUrl &base)
 {
+    QString root = base.toString(QUrl::StripTrailingSlash);
+    while (root.endsWith(u'/'))
+        root.chop(1); // "http://host:port/" keeps its slash through StripTrailingSlash
     QString copy = text;
-    return copy.replace(u"{base}"_s, base.toString(QUrl::StripTrailingSlash));
+    return copy.replace(u"{base}"_s, root);
 }
 
 const QList<Lesson> &allLessons()

@@ -24,7 +24,7 @@ SummaryTable::SummaryTable(QWidget *parent) : QTableWidget(parent)
     setAlternatingRowColors(true);
     verticalHeader()->hide();
     horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    horizontalHeader()->setStretchLastSection(true);
+    horizontalHeader()->setStretchLastSection(false);
     horizontalHeaderItem(0)->setToolTip(u"The lane"_s);
     setToolTip(u"ms since each lane's first request; overhead: wire bytes that are not "
                "payload; coalesced: reads that completed several server writes; lag: the "
