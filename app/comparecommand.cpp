@@ -54,10 +54,9 @@ Result<int> boundedInt(const QCommandLineParser &parser, const QString &name, in
     bool ok = false;
     const int value = parser.value(name).toInt(&ok);
     if (!ok || value < low || value > high) {
-        return Result<int>::failure(u"--%1: must be a number from %2 to %3, got '%4'"_s.arg(name)
-                                            .arg(low)
-                                            .arg(high)
-                                            .arg(parser.value(name)));
+        return Result<int>::failure(
+            u"--%1: must be a number from %2 to %3, got '%4'"_s.arg(name).arg(low).arg(high).arg(
+                parser.value(name)));
     }
     return Result<int>::success(value);
 }
@@ -68,16 +67,16 @@ Result<Plan> planFrom(const QCommandLineParser &parser)
     Plan plan;
     plan.payload = parser.value(u"payload"_s);
     if (!kPayloads.contains(plan.payload)) {
-        return R::failure(u"--payload: '%1' is not one of %2"_s.arg(plan.payload,
-                                                                   kPayloads.join(u", "_s)));
+        return R::failure(
+            u"--payload: '%1' is not one of %2"_s.arg(plan.payload, kPayloads.join(u", "_s)));
     }
     plan.techniques = parser.value(u"techniques"_s).split(u',', Qt::SkipEmptyParts);
     if (plan.techniques.isEmpty())
         return R::failure(u"--techniques: name at least one technique"_s);
     for (const QString &technique : std::as_const(plan.techniques)) {
         if (!kTechniques.contains(technique)) {
-            return R::failure(u"--techniques: '%1' is not one of %2"_s.arg(
-                    technique, kTechniques.join(u", "_s)));
+            return R::failure(
+                u"--techniques: '%1' is not one of %2"_s.arg(technique, kTechniques.join(u", "_s)));
         }
     }
     plan.techniques.removeDuplicates();
@@ -127,7 +126,7 @@ QList<QByteArray> pushMessages(const Plan &plan, const QByteArray &text)
         const int count = plan.count > 0 ? plan.count : 20;
         for (int seq = 1; seq <= count; ++seq) {
             messages.append(QJsonDocument(QJsonObject{{u"seq"_s, seq}, {u"of"_s, count}})
-                                    .toJson(QJsonDocument::Compact));
+                                .toJson(QJsonDocument::Compact));
         }
     }
     return messages;
@@ -141,7 +140,9 @@ QUrl laneUrl(const Plan &plan, const QString &technique, const QUrl &base)
     if (isPush(technique)) {
         if (plan.payload == u"image"_s)
             return {};
-        url.setPath(technique == u"sse"_s ? u"/sse"_s : technique == u"poll"_s ? u"/poll"_s : u"/ws"_s);
+        url.setPath(technique == u"sse"_s    ? u"/sse"_s
+                    : technique == u"poll"_s ? u"/poll"_s
+                                             : u"/ws"_s);
         query.addQueryItem(u"topic"_s, plan.topic);
         // From the first message of this fresh topic on, however late the lane subscribes.
         query.addQueryItem(technique == u"sse"_s ? u"lastEventId"_s : u"since"_s, u"0"_s);
@@ -171,19 +172,20 @@ QList<Lane> lanesFor(const Plan &plan, const QUrl &base)
     for (const QString &technique : plan.techniques) {
         const QUrl url = laneUrl(plan, technique, base);
         if (url.isEmpty()) {
-            std::fprintf(stderr, "streamlab compare: %s does not apply to the %s payload; skipped\n",
+            std::fprintf(stderr,
+                         "streamlab compare: %s does not apply to the %s payload; skipped\n",
                          qPrintable(technique), qPrintable(plan.payload));
             continue;
         }
         ProbeSettings settings;
         settings.url = url;
         settings.timeoutMs = kLaneTimeoutMs;
-        settings.mode = technique == u"buffered"_s ? ProbeMode::Buffered
-                : technique == u"stream"_s         ? ProbeMode::Stream
-                : technique == u"chunked"_s        ? ProbeMode::Raw
-                : technique == u"sse"_s            ? ProbeMode::Sse
-                : technique == u"poll"_s           ? ProbeMode::Poll
-                                                   : ProbeMode::WebSocket;
+        settings.mode = technique == u"buffered"_s  ? ProbeMode::Buffered
+                        : technique == u"stream"_s  ? ProbeMode::Stream
+                        : technique == u"chunked"_s ? ProbeMode::Raw
+                        : technique == u"sse"_s     ? ProbeMode::Sse
+                        : technique == u"poll"_s    ? ProbeMode::Poll
+                                                    : ProbeMode::WebSocket;
         if (isPush(technique))
             settings.maxEvents = int(plan.messages.size());
         // A guard, far beyond the paced run's own length, so that a lane never hangs.
@@ -269,23 +271,25 @@ void printLessons(const QList<LaneSummary> &rows)
     if (buffered && stream && buffered->firstByteMs >= 0 && stream->firstByteMs >= 0) {
         notes += u"Streaming showed the first bytes at %1 ms; buffering showed nothing until "
                  "%2 ms, then all %3 bytes at once."_s.arg(stream->firstByteMs, 0, 'f', 1)
-                         .arg(buffered->firstByteMs, 0, 'f', 1)
-                         .arg(buffered->payloadBytes);
+                     .arg(buffered->firstByteMs, 0, 'f', 1)
+                     .arg(buffered->payloadBytes);
     }
     if (stream && stream->coalescedReads > 0) {
         notes += u"Reads are not writes: the stream lane saw %1 reads for %2 server writes; %3 "
                  "reads carried more than one write."_s.arg(stream->reads)
-                         .arg(stream->piecesSent)
-                         .arg(stream->coalescedReads);
+                     .arg(stream->piecesSent)
+                     .arg(stream->coalescedReads);
     }
     for (const LaneSummary &row : rows) {
         if (row.payloadBytes > 0 && (row.lane == u"chunked"_s || isPush(row.lane))) {
             notes += u"%1 carried %2 payload bytes in %3 bytes on the wire (%4% framing and "
                      "headers)%5."_s.arg(row.lane)
-                             .arg(row.payloadBytes)
-                             .arg(row.wireBytes)
-                             .arg(100.0 * double(row.overheadBytes()) / double(qMax<qint64>(1, row.wireBytes)), 0, 'f', 0)
-                             .arg(row.isWireExact ? u", counted on the wire"_s : QString());
+                         .arg(row.payloadBytes)
+                         .arg(row.wireBytes)
+                         .arg(100.0 * double(row.overheadBytes())
+                                  / double(qMax<qint64>(1, row.wireBytes)),
+                              0, 'f', 0)
+                         .arg(row.isWireExact ? u", counted on the wire"_s : QString());
         }
     }
     if (notes.isEmpty())
@@ -301,26 +305,27 @@ int runCompare(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-            u"Sends the same payload through several techniques at once, on the built-in "
-            "server, and compares when it arrived."_s);
+        u"Sends the same payload through several techniques at once, on the built-in "
+        "server, and compares when it arrived."_s);
     parser.addHelpOption();
     parser.addOptions({
-            {u"payload"_s, u"What is sent: %1 (default text)."_s.arg(kPayloads.join(u'|')),
-             u"P"_s, u"text"_s},
-            {u"techniques"_s, u"Comma-separated, from %1 (default all)."_s.arg(kTechniques.join(u','))
-             , u"LIST"_s, kTechniques.join(u',')},
-            {u"chunk"_s, u"Bytes per piece for text and image (default 64)."_s, u"N"_s, u"64"_s},
-            {u"interval"_s, u"ms between pieces (default 20)."_s, u"MS"_s, u"20"_s},
-            {u"count"_s, u"Records or push messages (default 20)."_s, u"N"_s, u"0"_s},
-            {u"format"_s, u"table, json or csv (default table)."_s, u"F"_s, u"table"_s},
-            {u"output"_s, u"Save the recording (session file) here."_s, u"FILE"_s},
+        {u"payload"_s, u"What is sent: %1 (default text)."_s.arg(kPayloads.join(u'|')), u"P"_s,
+         u"text"_s},
+        {u"techniques"_s, u"Comma-separated, from %1 (default all)."_s.arg(kTechniques.join(u',')),
+         u"LIST"_s, kTechniques.join(u',')},
+        {u"chunk"_s, u"Bytes per piece for text and image (default 64)."_s, u"N"_s, u"64"_s},
+        {u"interval"_s, u"ms between pieces (default 20)."_s, u"MS"_s, u"20"_s},
+        {u"count"_s, u"Records or push messages (default 20)."_s, u"N"_s, u"0"_s},
+        {u"format"_s, u"table, json or csv (default table)."_s, u"F"_s, u"table"_s},
+        {u"output"_s, u"Save the recording (session file) here."_s, u"FILE"_s},
     });
     if (!parser.parse(arguments))
         return commandline::usageError("compare", parser.errorText());
     if (parser.isSet(u"help"_s))
         commandline::showHelp(parser, "compare");
     if (!parser.positionalArguments().isEmpty())
-        return commandline::usageError("compare", u"unexpected argument '%1'"_s.arg(parser.positionalArguments().first()));
+        return commandline::usageError(
+            "compare", u"unexpected argument '%1'"_s.arg(parser.positionalArguments().first()));
     Result<Plan> planned = planFrom(parser);
     if (!planned.isOk())
         return commandline::usageError("compare", planned.error());
@@ -346,7 +351,8 @@ int runCompare(const QStringList &arguments)
     }
     const QList<Lane> lanes = lanesFor(plan, started.value());
     if (lanes.isEmpty())
-        return commandline::usageError("compare", u"--techniques: none of them applies to the %1 payload"_s.arg(plan.payload));
+        return commandline::usageError(
+            "compare", u"--techniques: none of them applies to the %1 payload"_s.arg(plan.payload));
 
     SignalWatcher watcher;
     ProbeRunner runner;
@@ -358,15 +364,14 @@ int runCompare(const QStringList &arguments)
     }
     // Publish once every push lane has its request out (SSE and WS: their headers), or after
     // a grace period; the lanes subscribed from id 0, so a slow subscriber misses nothing.
-    QObject::connect(&runner, &ProbeRunner::observed, &runner,
-                     [&](const Observation &observation) {
-                         const bool isPoll = lanes.at(observation.lane).name == u"poll"_s;
-                         if ((observation.kind == ObservationKind::Headers
-                              || (isPoll && observation.kind == ObservationKind::Request))
-                             && waitingPush.remove(observation.lane) && waitingPush.isEmpty()) {
-                             publisher.start();
-                         }
-                     });
+    QObject::connect(&runner, &ProbeRunner::observed, &runner, [&](const Observation &observation) {
+        const bool isPoll = lanes.at(observation.lane).name == u"poll"_s;
+        if ((observation.kind == ObservationKind::Headers
+             || (isPoll && observation.kind == ObservationKind::Request))
+            && waitingPush.remove(observation.lane) && waitingPush.isEmpty()) {
+            publisher.start();
+        }
+    });
     if (!waitingPush.isEmpty())
         QTimer::singleShot(kSubscribeGraceMs, &publisher, [&publisher] { publisher.start(); });
     bool isSuccess = true;

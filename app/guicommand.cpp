@@ -30,7 +30,7 @@ Result<QUrl> startServer(ServerHost *&host, quint16 port, QString *note)
     started = host->start();
     if (started.isOk()) {
         *note = u"Port %1 is in use (%2), so the built-in server listens on %3 instead."_s.arg(
-                QString::number(port), firstError, started.value().toString());
+            QString::number(port), firstError, started.value().toString());
     }
     return started;
 }
@@ -49,8 +49,8 @@ int runGui(int &argc, char **argv)
     parser.setApplicationDescription(u"The lab window, with the built-in server."_s);
     parser.addHelpOption();
     const QCommandLineOption portOption(
-            u"port"_s, u"The built-in server's port (default 8765; taken → any free one)."_s,
-            u"N"_s, QString::number(kDefaultPort));
+        u"port"_s, u"The built-in server's port (default 8765; taken → any free one)."_s, u"N"_s,
+        QString::number(kDefaultPort));
     parser.addOption(portOption);
     QStringList arguments = QApplication::arguments();
     if (arguments.value(1) == u"gui"_s)
@@ -62,15 +62,16 @@ int runGui(int &argc, char **argv)
     bool ok = false;
     const uint port = parser.value(portOption).toUInt(&ok);
     if (!ok || port > 65535)
-        return commandline::usageError("gui", u"--port: must be a number from 0 to 65535, got '%1'"_s
-                                                      .arg(parser.value(portOption)));
+        return commandline::usageError(
+            "gui",
+            u"--port: must be a number from 0 to 65535, got '%1'"_s.arg(parser.value(portOption)));
 
     ServerHost *host = nullptr;
     QString note;
     const Result<QUrl> started = startServer(host, quint16(port), &note);
     if (!started.isOk())
         note = u"The built-in server could not start: %1. Lesson 9 (Any URL) still works."_s.arg(
-                started.error());
+            started.error());
     LabWindow window(started.isOk() ? started.value() : QUrl(), note);
     window.show();
     const int code = QApplication::exec();

@@ -33,7 +33,7 @@ struct Options
 {
     QCommandLineOption mode{u"mode"_s,
                             u"How to read: %1 (default: ws for ws:// URLs, else stream)."_s.arg(
-                                    probeModeNames().join(u'|')),
+                                probeModeNames().join(u'|')),
                             u"MODE"_s};
     QCommandLineOption json{u"json"_s, u"Print JSON Lines, one object per observation."_s};
     QCommandLineOption header{u"header"_s, u"Add a request header 'Name: value' (repeatable)."_s,
@@ -52,16 +52,15 @@ struct Options
                                    u"SSE: do not reconnect when the stream ends."_s};
     QCommandLineOption send{u"send"_s, u"WS/raw ws: send this text message (repeatable)."_s,
                             u"TEXT"_s};
-    QCommandLineOption ping{u"ping-ms"_s, u"WS: ping this often and show the round trip."_s,
-                            u"N"_s, u"0"_s};
+    QCommandLineOption ping{u"ping-ms"_s, u"WS: ping this often and show the round trip."_s, u"N"_s,
+                            u"0"_s};
     QCommandLineOption noPong{u"no-pong"_s,
                               u"WS: never answer the server's pings (shows its timeout)."_s};
     QCommandLineOption segments{u"segments"_s, u"Range: parallel segments, 1-16 (default 1)."_s,
                                 u"N"_s, u"1"_s};
     QCommandLineOption saveTo{u"save-to"_s, u"Range: assemble the file here."_s, u"FILE"_s};
     QCommandLineOption resume{u"resume"_s, u"Range: resume a partial --save-to file."_s};
-    QCommandLineOption output{u"output"_s, u"Save the recording (session file) here."_s,
-                              u"FILE"_s};
+    QCommandLineOption output{u"output"_s, u"Save the recording (session file) here."_s, u"FILE"_s};
 };
 
 // Settings from the command line, or a usage error message.
@@ -76,13 +75,13 @@ Result<ProbeSettings> settingsFrom(const QCommandLineParser &parser, const Optio
     if (!url.isOk())
         return R::failure(u"URL: "_s + url.error());
     settings.url = url.value();
-    settings.mode = settings.url.scheme().startsWith(u"ws"_s) ? ProbeMode::WebSocket
-                                                              : ProbeMode::Stream;
+    settings.mode
+        = settings.url.scheme().startsWith(u"ws"_s) ? ProbeMode::WebSocket : ProbeMode::Stream;
     if (parser.isSet(o.mode)) {
         const std::optional<ProbeMode> mode = probeModeFromName(parser.value(o.mode));
         if (!mode) {
             return R::failure(u"--mode: '%1' is not one of %2"_s.arg(
-                    parser.value(o.mode), probeModeNames().join(u", "_s)));
+                parser.value(o.mode), probeModeNames().join(u", "_s)));
         }
         settings.mode = *mode;
     }
@@ -112,9 +111,10 @@ Result<ProbeSettings> settingsFrom(const QCommandLineParser &parser, const Optio
     for (const auto &number : numbers) {
         const std::optional<int> value = parseCount(parser.value(number.option), number.maximum);
         if (!value) {
-            return R::failure(u"--%1: must be a number from 0 to %2, got '%3'"_s.arg(
-                    number.option.names().first()).arg(number.maximum).arg(
-                    parser.value(number.option)));
+            return R::failure(u"--%1: must be a number from 0 to %2, got '%3'"_s
+                                  .arg(number.option.names().first())
+                                  .arg(number.maximum)
+                                  .arg(parser.value(number.option)));
         }
         *number.target = *value;
     }
@@ -145,8 +145,8 @@ int runProbe(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-            u"Reads one URL the way one kind of client would and shows when every piece "
-            "arrived. Works against any server."_s);
+        u"Reads one URL the way one kind of client would and shows when every piece "
+        "arrived. Works against any server."_s);
     parser.addHelpOption();
     parser.addPositionalArgument(u"URL"_s, u"http(s):// or ws(s):// URL to read."_s);
     const Options o;

@@ -66,7 +66,7 @@ Result<ProbeMode> checkModeForUrl(ProbeMode mode, const QUrl &url)
     const bool isWsUrl = url.scheme().startsWith(u"ws"_s);
     if (isWsUrl != (mode == ProbeMode::WebSocket) && mode != ProbeMode::Raw) {
         return Result<ProbeMode>::failure(
-                u"%1 does not go with a %2:// URL"_s.arg(probeModeName(mode), url.scheme()));
+            u"%1 does not go with a %2:// URL"_s.arg(probeModeName(mode), url.scheme()));
     }
     return Result<ProbeMode>::success(mode);
 }
@@ -137,7 +137,7 @@ Result<ProbeSettings> ProbeSettings::fromJson(const QJsonObject &object)
         if (nameValue.size() != 2)
             return Result<ProbeSettings>::failure(u"lane headers: each must be [name, value]"_s);
         settings.headers.append(
-                {nameValue.at(0).toString().toLatin1(), nameValue.at(1).toString().toLatin1()});
+            {nameValue.at(0).toString().toLatin1(), nameValue.at(1).toString().toLatin1()});
     }
     settings.body = object.value(u"body"_s).toString().toUtf8();
     settings.timeoutMs = object.value(u"timeout_ms"_s).toInt(settings.timeoutMs);
@@ -151,15 +151,15 @@ Result<ProbeSettings> ProbeSettings::fromJson(const QJsonObject &object)
     settings.segments = object.value(u"segments"_s).toInt(settings.segments);
     settings.outputPath = object.value(u"output"_s).toString();
     settings.resume = object.value(u"resume"_s).toBool(settings.resume);
-    settings.stopAfterBytes =
-            qint64(object.value(u"stop_after_bytes"_s).toDouble(double(settings.stopAfterBytes)));
+    settings.stopAfterBytes
+        = qint64(object.value(u"stop_after_bytes"_s).toDouble(double(settings.stopAfterBytes)));
     settings.textDecoding = object.value(u"text_decoding"_s).toString(settings.textDecoding);
     settings.keepsBody = object.value(u"keeps_body"_s).toBool(settings.keepsBody);
     if (settings.timeoutMs < 0 || settings.durationMs < 0 || settings.maxEvents < 0
         || settings.pingIntervalMs < 0 || settings.segments < 1 || settings.segments > 16) {
         return Result<ProbeSettings>::failure(
-                u"lane settings: timeout, duration, max events and ping interval must not be "
-                "negative, segments must be 1 to 16"_s);
+            u"lane settings: timeout, duration, max events and ping interval must not be "
+            "negative, segments must be 1 to 16"_s);
     }
     return Result<ProbeSettings>::success(settings);
 }

@@ -15,7 +15,7 @@ int status(const QNetworkReply &reply)
 QString reason(const QNetworkReply &reply)
 {
     return QString::fromLatin1(
-            reply.attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray());
+        reply.attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray());
 }
 
 QJsonObject headers(const QNetworkReply &reply)
@@ -34,8 +34,8 @@ QString describeStatus(const QNetworkReply &reply)
 {
     const QString phrase = reason(reply);
     return u"HTTP %1%2 from %3"_s.arg(status(reply))
-            .arg(phrase.isEmpty() ? QString() : u' ' + phrase,
-                 reply.url().toString(QUrl::FullyEncoded));
+        .arg(phrase.isEmpty() ? QString() : u' ' + phrase,
+             reply.url().toString(QUrl::FullyEncoded));
 }
 
 QString truncation(const QNetworkReply &reply, qint64 bodyBytes)
@@ -46,7 +46,7 @@ QString truncation(const QNetworkReply &reply, qint64 bodyBytes)
     const QVariant announced = reply.header(QNetworkRequest::ContentLengthHeader);
     const int code = status(reply);
     const bool hasBody = code >= 200 && code != 204 && code != 304
-            && reply.operation() != QNetworkAccessManager::HeadOperation;
+                         && reply.operation() != QNetworkAccessManager::HeadOperation;
     const QByteArray encoding = reply.rawHeader("Content-Encoding").trimmed().toLower();
     if (!announced.isValid() || !hasBody || !(encoding.isEmpty() || encoding == "identity")
         || bodyBytes >= announced.toLongLong()) {
@@ -54,9 +54,9 @@ QString truncation(const QNetworkReply &reply, qint64 bodyBytes)
     }
     return u"the connection to %1 closed after %2 of the %3 bytes its Content-Length "
            "announced%4"_s.arg(reply.url().toString(QUrl::FullyEncoded))
-            .arg(bodyBytes)
-            .arg(announced.toLongLong())
-            .arg(error == QNetworkReply::NoError ? u" (Qt reported no error)"_s : QString());
+               .arg(bodyBytes)
+               .arg(announced.toLongLong())
+               .arg(error == QNetworkReply::NoError ? u" (Qt reported no error)"_s : QString());
 }
 
 void release(QNetworkReply *reply, QObject *receiver)
@@ -73,14 +73,13 @@ bool isHttpStatusError(QNetworkReply::NetworkError error)
 {
     return (error >= QNetworkReply::ContentAccessDenied
             && error <= QNetworkReply::UnknownContentError)
-            || (error >= QNetworkReply::InternalServerError
-                && error <= QNetworkReply::UnknownServerError);
+           || (error >= QNetworkReply::InternalServerError
+               && error <= QNetworkReply::UnknownServerError);
 }
 
 bool isTimeout(QNetworkReply::NetworkError error)
 {
-    return error == QNetworkReply::OperationCanceledError
-            || error == QNetworkReply::TimeoutError;
+    return error == QNetworkReply::OperationCanceledError || error == QNetworkReply::TimeoutError;
 }
 
 } // namespace replyfields

@@ -157,8 +157,8 @@ void LabSession::onRunFinished()
         m_recording = m_runs.size() == 1 ? run : overlayRuns(m_runs);
     }
     const bool wasPausing = m_isPausing;
-    const bool isMore = !m_isStopping && m_continuation == Continuation::Fresh
-            && m_runs.size() < m_repeat;
+    const bool isMore
+        = !m_isStopping && m_continuation == Continuation::Fresh && m_runs.size() < m_repeat;
     m_isPaused = wasPausing;
     if (wasPausing)
         m_paused = m_recording;

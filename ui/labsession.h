@@ -78,10 +78,10 @@ private:
     QList<Lane> m_lanes;
     QString m_title;
     int m_repeat = 1;
-    QList<Recording> m_runs;          // finished runs of the current Repeat
-    Recording m_recording;            // what the views show when no run is live
+    QList<Recording> m_runs; // finished runs of the current Repeat
+    Recording m_recording;   // what the views show when no run is live
     Recording m_lastRun;
-    Recording m_paused;               // the recording a resume continues
+    Recording m_paused; // the recording a resume continues
     Continuation m_continuation = Continuation::Fresh;
     int m_laneOffset = 0; // a resumed run's lanes follow the paused recording's
     bool m_isStopping = false;

@@ -46,11 +46,8 @@ QString baseLaneName(const QString &name)
 } // namespace
 
 LabWindow::LabWindow(const QUrl &serverBase, const QString &serverNote, QWidget *parent)
-    : QMainWindow(parent),
-      m_base(serverBase),
-      m_session(new LabSession(this)),
-      m_model(new TimelineModel(this)),
-      m_state(new TimelineViewState(this))
+    : QMainWindow(parent), m_base(serverBase), m_session(new LabSession(this)),
+      m_model(new TimelineModel(this)), m_state(new TimelineViewState(this))
 {
     setWindowTitle(u"StreamLab"_s);
     buildActions();
@@ -119,8 +116,7 @@ void LabWindow::buildActions()
     m_countdownAction->setToolTip(u"Draw each lane's inactivity timeout running down and "
                                   "restarting at every byte"_s);
     connect(m_countdownAction, &QAction::toggled, m_state, &TimelineViewState::setShowsCountdown);
-    connect(m_state, &TimelineViewState::countdownChanged, m_countdownAction,
-            &QAction::setChecked);
+    connect(m_state, &TimelineViewState::countdownChanged, m_countdownAction, &QAction::setChecked);
 
     auto *tools = addToolBar(u"Run"_s);
     tools->setObjectName(u"runToolBar"_s);
@@ -273,8 +269,9 @@ void LabWindow::rebuildLanes(const QList<Lane> &lanes, bool isOpenForm)
     for (const Lane &lane : lanes) {
         auto *panel = new LanePanel(lane, isOpenForm, m_laneSplitter);
         const int laneIndex = int(m_panels.size());
-        connect(panel, &LanePanel::sendRequested, this,
-                [this, laneIndex](const QString &text) { m_session->sendMessage(laneIndex, text); });
+        connect(panel, &LanePanel::sendRequested, this, [this, laneIndex](const QString &text) {
+            m_session->sendMessage(laneIndex, text);
+        });
         m_laneSplitter->addWidget(panel);
         m_panels.append(panel);
     }
@@ -366,8 +363,8 @@ void LabWindow::onStarted(const Recording &skeleton)
     }
     const int run = m_session->runNumber();
     m_runStatus->setText(m_session->repeatCount() > 1
-                                 ? u"Running (run %1 of %2)…"_s.arg(run).arg(m_session->repeatCount())
-                                 : u"Running…"_s);
+                             ? u"Running (run %1 of %2)…"_s.arg(run).arg(m_session->repeatCount())
+                             : u"Running…"_s);
 }
 
 void LabWindow::onObserved(const Observation &observation)
@@ -431,7 +428,7 @@ void LabWindow::onRunningChanged(bool isRunning)
     for (const Observation &o : recording.observations)
         failed += o.kind == ObservationKind::Error ? 1 : 0;
     QString text = u"Done: %1 lane(s), %2 observations"_s.arg(recording.lanes.size())
-                           .arg(recording.observations.size());
+                       .arg(recording.observations.size());
     if (failed > 0)
         text += u", %1 failed"_s.arg(failed);
     if (m_session->canResume())

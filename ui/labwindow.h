@@ -104,8 +104,8 @@ private:
     void chooseAndExport(const QString &what);
 
     QUrl m_base;
-    LabSession *m_session = nullptr;     // child
-    TimelineModel *m_model = nullptr;    // child
+    LabSession *m_session = nullptr;      // child
+    TimelineModel *m_model = nullptr;     // child
     TimelineViewState *m_state = nullptr; // child
     TimelineView *m_timeline = nullptr;
     SummaryTable *m_summary = nullptr;
@@ -116,7 +116,7 @@ private:
     QSplitter *m_laneSplitter = nullptr;
     QSplitter *m_timelineSplitter = nullptr;
     QList<LanePanel *> m_panels;
-    QList<LanePanel *> m_panelOfLane;    // display lane → its panel (nullptr if none)
+    QList<LanePanel *> m_panelOfLane; // display lane → its panel (nullptr if none)
     PublishBar *m_publish = nullptr;
     QWidget *m_extras = nullptr;
     QPushButton *m_drop = nullptr;

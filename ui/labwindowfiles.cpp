@@ -71,8 +71,8 @@ Result<bool> LabWindow::openRecording(const QString &path)
     m_session->setRecording(recording);
     setWindowTitle(u"StreamLab: %1"_s.arg(QFileInfo(path).fileName()));
     showInfo(u"Opened %1: %2 lanes, %3 observations"_s.arg(path)
-                     .arg(recording.lanes.size())
-                     .arg(recording.observations.size()));
+                 .arg(recording.lanes.size())
+                 .arg(recording.observations.size()));
     return Result<bool>::success(true);
 }
 
@@ -102,7 +102,7 @@ Result<bool> LabWindow::exportHar(const QString &path) const
 void LabWindow::chooseAndOpen()
 {
     const QString path = QFileDialog::getOpenFileName(
-            this, u"Open a recording"_s, lastFolder(), u"StreamLab sessions (*.json);;All files (*)"_s);
+        this, u"Open a recording"_s, lastFolder(), u"StreamLab sessions (*.json);;All files (*)"_s);
     if (path.isEmpty())
         return;
     rememberFolder(path);
@@ -116,9 +116,9 @@ void LabWindow::chooseAndSave()
         showError(u"Nothing to save yet: run a lesson first."_s);
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(
-            this, u"Save the recording"_s, lastFolder() + u"/streamlab-session.json"_s,
-            u"StreamLab sessions (*.json)"_s);
+    const QString path = QFileDialog::getSaveFileName(this, u"Save the recording"_s,
+                                                      lastFolder() + u"/streamlab-session.json"_s,
+                                                      u"StreamLab sessions (*.json)"_s);
     if (path.isEmpty())
         return;
     rememberFolder(path);
@@ -132,17 +132,17 @@ void LabWindow::chooseAndExport(const QString &what)
         showError(u"Nothing to export yet: run a lesson first."_s);
         return;
     }
-    const QString filter = what == u"png"_s ? u"PNG images (*.png)"_s
-            : what == u"csv"_s              ? u"CSV (*.csv)"_s
-                                            : u"HTTP Archive (*.har)"_s;
+    const QString filter = what == u"png"_s   ? u"PNG images (*.png)"_s
+                           : what == u"csv"_s ? u"CSV (*.csv)"_s
+                                              : u"HTTP Archive (*.har)"_s;
     const QString path = QFileDialog::getSaveFileName(
-            this, u"Export"_s, lastFolder() + u"/streamlab."_s + what, filter);
+        this, u"Export"_s, lastFolder() + u"/streamlab."_s + what, filter);
     if (path.isEmpty())
         return;
     rememberFolder(path);
-    const Result<bool> done = what == u"png"_s ? exportPng(path)
-            : what == u"csv"_s                 ? exportCsv(path)
-                                               : exportHar(path);
+    const Result<bool> done = what == u"png"_s   ? exportPng(path)
+                              : what == u"csv"_s ? exportCsv(path)
+                                                 : exportHar(path);
     done.isOk() ? showInfo(u"Exported %1"_s.arg(path)) : showError(done.error());
 }
 
@@ -166,9 +166,8 @@ void LabWindow::saveLessonSettings() const
 
 void LabWindow::restoreLessonSettings()
 {
-    const QByteArray saved = QSettings()
-            .value(u"lessons/%1"_s.arg(allLessons().at(m_lessonIndex).id))
-            .toByteArray();
+    const QByteArray saved
+        = QSettings().value(u"lessons/%1"_s.arg(allLessons().at(m_lessonIndex).id)).toByteArray();
     const QJsonArray lanes = QJsonDocument::fromJson(saved).array();
     if (lanes.size() != m_panels.size())
         return;
@@ -206,7 +205,7 @@ void LabWindow::restoreWindowSettings()
     if (!m_rightSplitter->restoreState(settings.value(u"window/rightSplitter"_s).toByteArray()))
         m_rightSplitter->setSizes({480, 420});
     if (!m_timelineSplitter->restoreState(
-                settings.value(u"window/timelineSplitter"_s).toByteArray())) {
+            settings.value(u"window/timelineSplitter"_s).toByteArray())) {
         m_timelineSplitter->setSizes({290, 130});
     }
     const QString last = settings.value(u"lastLesson"_s).toString();

@@ -12,8 +12,8 @@
 // item of it. Plain data, no widgets.
 struct KnobSpec
 {
-    QString key;     // the query parameter: "chunk", "interval", …
-    QString label;   // for people: "chunk"
+    QString key;   // the query parameter: "chunk", "interval", …
+    QString label; // for people: "chunk"
     int minimum = 0;
     int maximum = 0;
     QString suffix;  // " ms", " B", …

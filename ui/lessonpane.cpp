@@ -16,7 +16,8 @@ QString paragraph(const QString &heading, const QString &text)
 
 QString code(const QString &heading, const QString &text)
 {
-    return u"<h4>%1</h4><pre style=\"white-space: pre-wrap\">%2</pre>"_s.arg(heading, text.toHtmlEscaped());
+    return u"<h4>%1</h4><pre style=\"white-space: pre-wrap\">%2</pre>"_s.arg(heading,
+                                                                             text.toHtmlEscaped());
 }
 
 } // namespace

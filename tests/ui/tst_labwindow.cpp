@@ -59,7 +59,7 @@ QString errorsOf(const Recording &recording)
     for (const Observation &o : recording.observations) {
         if (o.kind == ObservationKind::Error)
             errors += recording.lanes.value(o.lane).name + u": "_s
-                    + o.fields.value(u"message"_s).toString();
+                      + o.fields.value(u"message"_s).toString();
     }
     return errors.join(u"; "_s);
 }
@@ -263,8 +263,9 @@ void tst_LabWindow::sseReconnectsAndReplays()
     QTRY_VERIFY_WITH_TIMEOUT(std::count_if(observed.cbegin(), observed.cend(),
                                            [](const QList<QVariant> &args) {
                                                return args.at(0).value<Observation>().kind
-                                                       == ObservationKind::Event;
-                                           }) >= 2,
+                                                      == ObservationKind::Event;
+                                           })
+                                 >= 2,
                              10'000);
     QSignalSpy published(m_window->publishBar(), &PublishBar::published);
     m_window->dropButton()->click();
@@ -273,8 +274,8 @@ void tst_LabWindow::sseReconnectsAndReplays()
     QVERIFY(published.wait(5000));
     const QString publishedId = published.first().at(0).toString();
     QTRY_VERIFY_WITH_TIMEOUT(
-            m_window->lanePanels().at(0)->contentView()->highlightedIds().contains(publishedId),
-            10'000);
+        m_window->lanePanels().at(0)->contentView()->highlightedIds().contains(publishedId),
+        10'000);
     m_window->stop();
     QTRY_VERIFY_WITH_TIMEOUT(!session->isRunning(), 10'000);
     screenshot(u"lesson4-sse"_s);
@@ -294,11 +295,12 @@ void tst_LabWindow::pushRaceDeliversToEveryLane()
     m_window->run();
     QVERIFY(session->isRunning());
     auto heard = [&observed](int lane) {
-        return std::count_if(observed.cbegin(), observed.cend(), [lane](const QList<QVariant> &args) {
-            const auto o = args.at(0).value<Observation>();
-            return o.lane == lane
-                    && (o.kind == ObservationKind::Event || o.kind == ObservationKind::Message);
-        });
+        return std::count_if(
+            observed.cbegin(), observed.cend(), [lane](const QList<QVariant> &args) {
+                const auto o = args.at(0).value<Observation>();
+                return o.lane == lane
+                       && (o.kind == ObservationKind::Event || o.kind == ObservationKind::Message);
+            });
     };
     // A long poll hears only what is published after its request reached the server: publish
     // until every lane has heard something, then race three messages.
@@ -313,7 +315,7 @@ void tst_LabWindow::pushRaceDeliversToEveryLane()
     for (int i = 0; i < 3; ++i)
         m_window->publishBar()->publish(u"race %1"_s.arg(i));
     QTRY_VERIFY_WITH_TIMEOUT(heard(0) >= before[0] + 3 && heard(1) >= before[1] + 3
-                                     && heard(2) >= before[2] + 3,
+                                 && heard(2) >= before[2] + 3,
                              10'000);
     QTRY_VERIFY(m_window->lanePanels().at(2)->contentView()->rowCount() >= 3);
     m_window->stop();
@@ -335,8 +337,9 @@ void tst_LabWindow::rangesResumeAndVerify()
                                            [](const QList<QVariant> &args) {
                                                const auto o = args.at(0).value<Observation>();
                                                return o.lane == 0
-                                                       && o.kind == ObservationKind::Range;
-                                           }) >= 2,
+                                                      && o.kind == ObservationKind::Range;
+                                           })
+                                 >= 2,
                              10'000);
     m_window->pauseButton()->click();
     QTRY_VERIFY_WITH_TIMEOUT(!session->isRunning(), 10'000);
@@ -387,8 +390,8 @@ void tst_LabWindow::timeoutAgainstHeartbeats()
 
 void tst_LabWindow::wireShowsTheBytes()
 {
-    select(u"wire"_s, {u"/records?count=2&delay=50"_s, u"/sse?interval=50&count=2"_s,
-                       u"/ws?interval=50"_s});
+    select(u"wire"_s,
+           {u"/records?count=2&delay=50"_s, u"/sse?interval=50&count=2"_s, u"/ws?interval=50"_s});
     Lane ws = m_window->lanePanels().at(2)->lane().value();
     QCOMPARE(ws.settings.url.scheme(), u"ws"_s);
     QSignalSpy observed(m_window->session(), &LabSession::observed);
@@ -397,8 +400,9 @@ void tst_LabWindow::wireShowsTheBytes()
                                            [](const QList<QVariant> &args) {
                                                const auto o = args.at(0).value<Observation>();
                                                return o.lane == 2
-                                                       && o.kind == ObservationKind::Wire;
-                                           }) >= 3,
+                                                      && o.kind == ObservationKind::Wire;
+                                           })
+                                 >= 3,
                              10'000);
     m_window->stop();
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->session()->isRunning(), 10'000);
@@ -406,11 +410,11 @@ void tst_LabWindow::wireShowsTheBytes()
     for (int lane = 0; lane < 3; ++lane)
         QVERIFY2(!ofKind(recording, lane, ObservationKind::Wire).isEmpty(),
                  qPrintable(QString::number(lane)));
-    const QString chunked = ofKind(recording, 0, ObservationKind::Wire).last().fields
-                                    .value(u"raw"_s).toString();
+    const QString chunked
+        = ofKind(recording, 0, ObservationKind::Wire).last().fields.value(u"raw"_s).toString();
     QVERIFY2(chunked.contains(u"0\\r\\n\\r\\n"_s), qPrintable(chunked));
-    const QString handshake = ofKind(recording, 2, ObservationKind::Wire).first().fields
-                                      .value(u"raw"_s).toString();
+    const QString handshake
+        = ofKind(recording, 2, ObservationKind::Wire).first().fields.value(u"raw"_s).toString();
     QVERIFY2(handshake.startsWith(u"HTTP/1.1 101"_s), qPrintable(handshake));
     const auto *wireView = m_window->lanePanels().at(0)->findChild<QPlainTextEdit *>(u"wire"_s);
     QVERIFY(wireView);
@@ -431,8 +435,8 @@ void tst_LabWindow::repeatOverlaysRuns()
         QVERIFY2(laneSucceeded(recording, lane), qPrintable(errorsOf(recording)));
     // Overlaid: every run starts at the same zero.
     for (int lane = 2; lane < 6; ++lane) {
-        const qint64 offset = ofKind(recording, lane, ObservationKind::Request).first().tNs
-                - recording.startedNs;
+        const qint64 offset
+            = ofKind(recording, lane, ObservationKind::Request).first().tNs - recording.startedNs;
         QVERIFY2(offset >= 0 && offset < 1'000'000'000, qPrintable(QString::number(offset)));
     }
     QCOMPARE(m_window->summary()->rowCount(), 6);
@@ -447,8 +451,8 @@ void tst_LabWindow::savedRecordingReopens()
     QVERIFY2(saved.isOk(), qPrintable(saved.error()));
     for (const QString &name : {u"t.png"_s, u"t.csv"_s, u"t.har"_s}) {
         const QString file = m_dir.filePath(name);
-        const Result<bool> exported = name.endsWith(u"png"_s) ? m_window->exportPng(file)
-                : name.endsWith(u"csv"_s)                       ? m_window->exportCsv(file)
+        const Result<bool> exported = name.endsWith(u"png"_s)   ? m_window->exportPng(file)
+                                      : name.endsWith(u"csv"_s) ? m_window->exportCsv(file)
                                                                 : m_window->exportHar(file);
         QVERIFY2(exported.isOk(), qPrintable(exported.error()));
         QVERIFY(QFileInfo(file).size() > 100);
