@@ -14,7 +14,63 @@ QList<KnobSpec> makeSpecs()
 {
     constexpr int kMaxIntervalMs = 60'000;
     constexpr int kMaxDurationMs = 600'000;
+    const QString any;
     return {
+        {u"mode"_s,
+         u"mode"_s,
+         0,
+         0,
+         any,
+         u"How the server sends: as it goes or all at once"_s,
+         {u"stream"_s, u"buffered"_s},
+         false,
+         u"/text"_s},
+        {u"mode"_s,
+         u"mode"_s,
+         0,
+         0,
+         any,
+         u"How the server sends: as it goes or all at once"_s,
+         {u"stream"_s, u"buffered"_s},
+         false,
+         u"/image"_s},
+        {u"mode"_s,
+         u"mode"_s,
+         0,
+         0,
+         any,
+         u"Buffered: silence, then the answer; chunked: keep-alive chunks while it works"_s,
+         {u"buffered"_s, u"chunked"_s},
+         false,
+         u"/slow"_s},
+        {u"type"_s,
+         u"content type"_s,
+         0,
+         0,
+         any,
+         u"The Content-Type the server sends (browsers sniff and buffer some types)"_s,
+         {u"application/octet-stream"_s, u"text/plain; charset=utf-8"_s,
+          u"text/html; charset=utf-8"_s, u"application/json"_s},
+         true,
+         u"/text"_s},
+        {u"split"_s,
+         u"split"_s,
+         0,
+         0,
+         any,
+         u"bytes: cut pieces through the middle of UTF-8 characters"_s,
+         {u"chars"_s, u"bytes"_s},
+         false,
+         u"/text"_s},
+        {u"format"_s,
+         u"format"_s,
+         0,
+         0,
+         any,
+         u"ndjson: a record per line; json-array: one JSON array split across chunks"_s,
+         {u"ndjson"_s, u"json-array"_s},
+         false,
+         u"/records"_s},
         {u"chunk"_s, u"chunk"_s, 1, 1024 * 1024, u" B"_s,
          u"Bytes (text: characters) per piece the server writes"_s},
         {u"interval"_s, u"interval"_s, 0, kMaxIntervalMs, u" ms"_s,
@@ -44,39 +100,30 @@ const QList<KnobSpec> &knobSpecs()
     return specs;
 }
 
-const KnobSpec *knobSpecFor(QStringView key)
-{
-    for (const KnobSpec &spec : knobSpecs()) {
-        if (spec.key == key)
-            return &spec;
-    }
-    return nullptr;
-}
-
 QList<KnobSpec> knobsOf(const QUrl &url)
 {
     const QUrlQuery query(url);
     QList<KnobSpec> knobs;
     for (const KnobSpec &spec : knobSpecs()) {
-        if (query.hasQueryItem(spec.key))
+        if (query.hasQueryItem(spec.key) && (spec.path.isEmpty() || spec.path == url.path()))
             knobs.append(spec);
     }
     return knobs;
 }
 
-QUrl withQueryValue(const QUrl &url, const QString &key, int value)
+QUrl withQueryValue(const QUrl &url, const QString &key, const QString &value)
 {
     QUrlQuery query(url);
     QList<QPair<QString, QString>> items = query.queryItems(QUrl::FullyDecoded);
     bool isSet = false;
     for (auto &item : items) {
         if (item.first == key && !isSet) {
-            item.second = QString::number(value);
+            item.second = value;
             isSet = true;
         }
     }
     if (!isSet)
-        items.append({key, QString::number(value)});
+        items.append({key, value});
     query.setQueryItems(items);
     QUrl copy = url;
     copy.setQuery(query);

@@ -3,6 +3,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QStringView>
 #include <QUrl>
 
@@ -16,16 +17,17 @@ struct KnobSpec
     QString label; // for people: "chunk"
     int minimum = 0;
     int maximum = 0;
-    QString suffix;  // " ms", " B", …
-    QString toolTip; // what it does
+    QString suffix;            // " ms", " B", …
+    QString toolTip;           // what it does
+    QStringList choices = {};  // not empty: a choice (a combo box) instead of a number
+    bool isOpenChoice = false; // the user may type another value (a media type)
+    QString path = {};         // only on this endpoint's URLs ("/text"); empty: any
 };
 
 // Every knob, in display order.
 const QList<KnobSpec> &knobSpecs();
-// The spec for a query parameter, or nullptr when it has no knob.
-const KnobSpec *knobSpecFor(QStringView key);
 
 // The knobs present in `url`'s query, in display order.
 QList<KnobSpec> knobsOf(const QUrl &url);
 // `url` with query item `key` set to `value` (other items and their order kept).
-QUrl withQueryValue(const QUrl &url, const QString &key, int value);
+QUrl withQueryValue(const QUrl &url, const QString &key, const QString &value);

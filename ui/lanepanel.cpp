@@ -117,20 +117,35 @@ void LanePanel::buildKnobs()
     const QUrl url(m_url->text());
     const QUrlQuery query(url);
     for (const KnobSpec &spec : knobsOf(url)) {
-        auto *label = new QLabel(spec.label, this);
-        auto *box = new QSpinBox(this);
-        box->setRange(spec.minimum, spec.maximum);
-        box->setSuffix(spec.suffix);
-        box->setToolTip(spec.toolTip);
-        box->setValue(query.queryItemValue(spec.key).toInt());
-        box->setAccelerated(true);
         const QString key = spec.key;
-        connect(box, &QSpinBox::valueChanged, this, [this, key](int value) {
+        auto setValue = [this, key](const QString &value) {
             m_url->setText(withQueryValue(QUrl(m_url->text()), key, value).toString());
-        });
-        m_knobRow->addWidget(label);
-        m_knobRow->addWidget(box);
-        m_knobs.append(box);
+        };
+        const QString value = query.queryItemValue(key, QUrl::FullyDecoded);
+        QWidget *knob = nullptr;
+        if (spec.choices.isEmpty()) {
+            auto *box = new QSpinBox(this);
+            box->setRange(spec.minimum, spec.maximum);
+            box->setSuffix(spec.suffix);
+            box->setValue(value.toInt());
+            box->setAccelerated(true);
+            connect(box, &QSpinBox::valueChanged, this,
+                    [setValue](int number) { setValue(QString::number(number)); });
+            knob = box;
+        } else {
+            auto *combo = new QComboBox(this);
+            combo->addItems(spec.choices);
+            combo->setEditable(spec.isOpenChoice);
+            if (!spec.choices.contains(value))
+                combo->addItem(value);
+            combo->setCurrentText(value);
+            connect(combo, &QComboBox::currentTextChanged, this, setValue);
+            knob = combo;
+        }
+        knob->setToolTip(spec.toolTip);
+        m_knobRow->addWidget(new QLabel(spec.label, this));
+        m_knobRow->addWidget(knob);
+        m_knobs.append(knob);
     }
     if (m_knobs.isEmpty())
         m_knobRow->addWidget(new QLabel(u"(no server parameters in the URL)"_s, this));
@@ -211,8 +226,8 @@ void LanePanel::setEditable(bool isEditable)
     m_mode->setEnabled(isEditable);
     m_url->setReadOnly(!isEditable);
     m_timeout->setEnabled(isEditable);
-    for (QSpinBox *box : std::as_const(m_knobs))
-        box->setEnabled(isEditable);
+    for (QWidget *knob : std::as_const(m_knobs))
+        knob->setEnabled(isEditable);
     if (m_isOpenForm) {
         m_method->setEnabled(isEditable);
         m_headers->setReadOnly(!isEditable);

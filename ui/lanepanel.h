@@ -59,6 +59,6 @@ private:
     QPlainTextEdit *m_headers = nullptr;
     QLineEdit *m_body = nullptr;
     QHBoxLayout *m_knobRow = nullptr;
-    QList<QSpinBox *> m_knobs;
+    QList<QWidget *> m_knobs;
     LaneContentView *m_content = nullptr;
 };

@@ -26,7 +26,8 @@ QList<Lesson> makeLessons()
                       "for (;;) { const {value, done} = await reader.read(); if (done) break;\n"
                       "  console.log(performance.now(), value); }"_s;
     text.templates = {
-            {u"streamed"_s, ProbeMode::Stream, u"/text?mode=stream&chunk=16&interval=25"_s},
+            {u"streamed"_s, ProbeMode::Stream,
+         u"/text?mode=stream&chunk=16&interval=25&split=chars&type=text/plain;charset=utf-8"_s},
             {u"buffered"_s, ProbeMode::Buffered, u"/text?mode=buffered&chunk=16&interval=25"_s},
     };
     lessons.append(text);
