@@ -8,6 +8,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <cstdio>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -72,6 +74,13 @@ int runGui(int &argc, char **argv)
     if (!started.isOk())
         note = u"The built-in server could not start: %1. Lesson 9 (Any URL) still works."_s.arg(
             started.error());
+    // Said on the terminal too, for whoever started it from one (and for tests).
+    if (started.isOk())
+        std::fprintf(stderr, "streamlab: built-in server at %s\n",
+                     qPrintable(started.value().toString()));
+    if (!note.isEmpty())
+        std::fprintf(stderr, "streamlab: %s\n", qPrintable(note));
+    std::fflush(stderr);
     LabWindow window(started.isOk() ? started.value() : QUrl(), note);
     window.show();
     const int code = QApplication::exec();

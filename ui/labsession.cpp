@@ -31,6 +31,7 @@ LabSession::LabSession(QObject *parent) : QObject(parent), m_runner(new ProbeRun
     connect(m_runner, &ProbeRunner::observed, this, [this](const Observation &observation) {
         Observation shown = observation;
         shown.lane += m_laneOffset;
+        shown.tNs += m_shiftNs;
         emit observed(shown);
     });
     connect(m_runner, &ProbeRunner::laneFinished, this, [this](int lane, bool isSuccess) {
@@ -83,12 +84,20 @@ void LabSession::startRun(Continuation continuation)
         }
     }
     m_runner->start(lanes, m_title);
+    const Recording &fresh = m_runner->recording();
+    m_shiftNs = 0;
     if (continuation == Continuation::Resumed) {
         m_laneOffset = int(m_paused.lanes.size());
-        emit started(continueRun(m_paused, m_runner->recording()));
+        emit started(continueRun(m_paused, fresh));
+    } else if (!m_runs.isEmpty()) {
+        // A repeat: the earlier runs stay in view while the new one draws over them.
+        const Recording overlay = overlayRuns(QList<Recording>(m_runs) << fresh);
+        m_laneOffset = int(overlay.lanes.size() - fresh.lanes.size());
+        m_shiftNs = overlay.startedNs - fresh.startedNs;
+        emit started(overlay);
     } else {
         m_laneOffset = 0;
-        emit started(m_runner->recording());
+        emit started(fresh);
     }
     emit runningChanged(true);
 }

@@ -14,8 +14,9 @@ class ProbeRunner;
 // loaded from a session file. It owns the ProbeRunner (whose probes read in a worker thread);
 // views only read what it emits and never measure.
 //
-// Live: started() hands the empty skeleton of the run that begins (its lanes, its zero), then
-// observed() each observation as the probes record it. When the run ends, recordingChanged()
+// Live: started() hands the skeleton of the run that begins (its lanes, its zero; during a
+// Repeat, the earlier runs overlaid with the new run's empty lanes after them), then observed()
+// each observation as the probes record it, already placed in that skeleton. When the run ends, recordingChanged()
 // says recording() holds the complete picture: the overlay of every run so far, or the earlier
 // run continued by its resumption. lastRun() is the newest single run (what the lanes' content
 // views show).
@@ -83,7 +84,11 @@ private:
     Recording m_lastRun;
     Recording m_paused; // the recording a resume continues
     Continuation m_continuation = Continuation::Fresh;
-    int m_laneOffset = 0; // a resumed run's lanes follow the paused recording's
+    // Where the live run's observations go in what started() showed: a resumed run's lanes
+    // follow the paused recording's, a repeat's follow the earlier runs' (shifted in time so
+    // every run starts at the first run's zero).
+    int m_laneOffset = 0;
+    qint64 m_shiftNs = 0;
     bool m_isStopping = false;
     bool m_isPausing = false;
     bool m_isPaused = false;

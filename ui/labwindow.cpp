@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "labwindow.h"
 
+#include "errorstyle.h"
 #include "labsession.h"
 #include "lanecontentview.h"
 #include "lanepanel.h"
@@ -22,6 +23,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
@@ -196,8 +198,7 @@ QWidget *LabWindow::buildLessonArea()
     m_banner = new QLabel(area);
     m_banner->setWordWrap(true);
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->setStyleSheet(u"QLabel { background: #fdecea; color: #611a15; "
-                            "border: 1px solid #f5c2c0; border-radius: 3px; padding: 4px; }"_s);
+    m_banner->setStyleSheet(errorstyle::bannerSheet(palette()));
     m_banner->hide();
     layout->addWidget(m_banner);
 
@@ -232,7 +233,13 @@ QWidget *LabWindow::buildLessonArea()
 QWidget *LabWindow::buildTimelineArea()
 {
     m_timelineSplitter = new QSplitter(Qt::Vertical, this);
-    m_timeline = new TimelineView(m_model, m_state, m_timelineSplitter);
+    // Many lanes (a Repeat overlays every run) need more height than the window has: the rows
+    // keep a legible height and the timeline scrolls instead.
+    auto *scroll = new QScrollArea(m_timelineSplitter);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_timeline = new TimelineView(m_model, m_state, scroll);
+    scroll->setWidget(m_timeline);
     m_summary = new SummaryTable(m_timelineSplitter);
     m_timelineSplitter->setStretchFactor(0, 3);
     m_timelineSplitter->setStretchFactor(1, 1);
@@ -274,6 +281,17 @@ void LabWindow::rebuildLanes(const QList<Lane> &lanes, bool isOpenForm)
         });
         m_laneSplitter->addWidget(panel);
         m_panels.append(panel);
+    }
+    // Any URL: the other lanes follow the first lane's URL as it is typed, until one is given
+    // a URL of its own, so one server is compared across techniques by typing it once.
+    if (isOpenForm && m_panels.size() > 1) {
+        connect(m_panels.first(), &LanePanel::urlTyped, this,
+                [this](const QString &before, const QString &now) {
+                    for (LanePanel *panel : std::as_const(m_panels).mid(1)) {
+                        if (panel->urlText() == before)
+                            panel->setUrlText(now);
+                    }
+                });
     }
     m_laneSplitter->setSizes(QList<int>(m_panels.size(), 1000));
 }
@@ -468,6 +486,13 @@ void LabWindow::showError(const QString &message)
 void LabWindow::showInfo(const QString &message)
 {
     statusBar()->showMessage(message, kMessageMs);
+}
+
+void LabWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange && m_banner)
+        m_banner->setStyleSheet(errorstyle::bannerSheet(palette()));
+    QMainWindow::changeEvent(event);
 }
 
 void LabWindow::closeEvent(QCloseEvent *event)

@@ -65,6 +65,7 @@ public:
     LabSession *session() const { return m_session; }
     QList<LanePanel *> lanePanels() const { return m_panels; }
     TimelineView *timeline() const { return m_timeline; }
+    const TimelineModel *timelineModel() const { return m_model; }
     TimelineViewState *timelineState() const { return m_state; }
     SummaryTable *summary() const { return m_summary; }
     PublishBar *publishBar() const { return m_publish; }
@@ -77,6 +78,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void buildActions();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "lanepanel.h"
 
+#include "errorstyle.h"
 #include "lanecontentview.h"
 #include "laneknobs.h"
 
@@ -13,6 +14,8 @@
 #include <QSpinBox>
 #include <QUrlQuery>
 #include <QVBoxLayout>
+
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -69,6 +72,7 @@ LanePanel::LanePanel(const Lane &lane, bool isOpenForm, QWidget *parent)
     form->addRow(u"client"_s, modeRow);
 
     m_url = new QLineEdit(lane.settings.url.toString(), this);
+    m_url->setObjectName(u"url"_s);
     m_url->setToolTip(u"The URL this lane reads; any http(s) or ws(s) server"_s);
     m_url->setMinimumWidth(120);
     form->addRow(u"URL"_s, m_url);
@@ -100,6 +104,11 @@ LanePanel::LanePanel(const Lane &lane, bool isOpenForm, QWidget *parent)
     layout->addWidget(m_content, 1);
 
     connect(m_url, &QLineEdit::editingFinished, this, &LanePanel::onUrlEdited);
+    m_typedUrl = m_url->text();
+    connect(m_url, &QLineEdit::textEdited, this, [this](const QString &text) {
+        const QString before = std::exchange(m_typedUrl, text);
+        emit urlTyped(before, text);
+    });
     connect(m_mode, &QComboBox::currentTextChanged, this, &LanePanel::onModeChanged);
     connect(m_content, &LaneContentView::sendRequested, this, &LanePanel::sendRequested);
     buildKnobs();
@@ -154,6 +163,18 @@ void LanePanel::buildKnobs()
 
 void LanePanel::onUrlEdited()
 {
+    buildKnobs();
+}
+
+QString LanePanel::urlText() const
+{
+    return m_url->text();
+}
+
+void LanePanel::setUrlText(const QString &text)
+{
+    m_url->setText(text);
+    m_typedUrl = text;
     buildKnobs();
 }
 
@@ -218,7 +239,12 @@ void LanePanel::setStatus(const QString &text, bool isError)
 {
     m_status->setText(text);
     m_status->setToolTip(text);
-    m_status->setStyleSheet(isError ? u"color: #d33;"_s : QString());
+    m_status->setStyleSheet(isError ? errorstyle::textSheet(palette()) : QString());
+}
+
+QString LanePanel::statusText() const
+{
+    return m_status->text();
 }
 
 void LanePanel::setEditable(bool isEditable)

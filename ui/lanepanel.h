@@ -37,11 +37,18 @@ public:
     LaneContentView *contentView() const { return m_content; }
     // A short line under the name: "running", "done in 5.0 s", the error…
     void setStatus(const QString &text, bool isError = false);
+    QString statusText() const;
     // Knobs are read-only while the lane runs.
     void setEditable(bool isEditable);
 
+    QString urlText() const;
+    // Replaces the URL as if typed (the query knobs follow).
+    void setUrlText(const QString &text);
+
 signals:
     void sendRequested(const QString &text);
+    // The user typed in the URL box: what it said before the keystroke, and now.
+    void urlTyped(const QString &before, const QString &now);
 
 private:
     void buildKnobs();
@@ -54,6 +61,7 @@ private:
     QLabel *m_status = nullptr;
     QComboBox *m_mode = nullptr;
     QLineEdit *m_url = nullptr;
+    QString m_typedUrl; // the URL box's text as of the last keystroke
     QSpinBox *m_timeout = nullptr;
     QComboBox *m_method = nullptr;
     QPlainTextEdit *m_headers = nullptr;

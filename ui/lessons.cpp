@@ -192,15 +192,17 @@ QList<Lesson> makeLessons()
     Lesson any;
     any.id = u"any"_s;
     any.title = u"9. Any URL"_s;
-    any.notice = u"Point the lanes at your own server: enter a URL, a method, headers and a "
-                 "mode, and see how your API streams."_s;
+    any.notice = u"Point the lanes at your own server: enter a URL (the second lane follows the "
+                 "first as you type), a method, headers and a technique per lane, and see how "
+                 "your API streams: read as it arrives against read when complete."_s;
     any.why = u"The probes are ordinary clients; they work against any HTTP/1.1 or WebSocket "
               "server. The send→receive lag needs the built-in server's send log, so it is "
               "shown only there."_s;
     any.curl = u"streamlab probe --mode sse --json https://example.org/events"_s;
     any.javascript = u"// the same probes, headless: streamlab probe URL --mode stream"_s;
     any.isAnyUrl = true;
-    any.templates = {{u"your URL"_s, ProbeMode::Stream, u"/text"_s}};
+    any.templates = {{u"streamed"_s, ProbeMode::Stream, u"/text"_s},
+                     {u"buffered"_s, ProbeMode::Buffered, u"/text"_s}};
     lessons.append(any);
     return lessons;
 }

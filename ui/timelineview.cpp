@@ -126,8 +126,8 @@ QRectF TimelineView::plotRect() const
 
 TimelineGeometryKey TimelineView::geometryKey() const
 {
-    return {m_model->revision(), m_state->windowStartNs(), m_state->windowEndNs(),
-            QSizeF(size()),      m_state->isCumulative(),  QFontMetricsF(font()).height(),
+    return {m_model->revision(),      m_state->windowStartNs(), m_state->windowEndNs(),
+            QSizeF(size()),           m_state->isCumulative(),  QFontMetricsF(font()).height(),
             m_state->showsCountdown()};
 }
 
@@ -140,8 +140,8 @@ const TimelineGeometry &TimelineView::geometry() const
     const TimelineLayout layout = computeTimelineLayout(*m_model, size(), metrics);
     const TimelineCoordinates c
         = plotCoordinates(layout, key.startNs, key.endNs, m_model->originNs());
-    m_geometry = buildTimelineGeometry(*m_model, layout, c, key.isCumulative, metrics,
-                                       key.showsCountdown);
+    m_geometry
+        = buildTimelineGeometry(*m_model, layout, c, key.isCumulative, metrics, key.showsCountdown);
     m_geometryKey = key;
     return m_geometry;
 }
@@ -156,6 +156,31 @@ void TimelineView::paintTo(QPainter &painter) const
         highlight = {observation.lane, std::round(coordinates().timeToX(observation.tNs)) + 0.5};
     }
     paintTimeline(painter, geometry(), m_colors, font(), highlight);
+    if (m_model->laneCount() == 0)
+        paintEmptyHint(painter);
+}
+
+void TimelineView::paintEmptyHint(QPainter &painter) const
+{
+    painter.save();
+    painter.setPen(m_colors.mutedText);
+    QFont hint = font();
+    hint.setPointSizeF(hint.pointSizeF() * 1.15);
+    painter.setFont(hint);
+    const QRect area = rect().adjusted(24, 24, -24, -24);
+    const int flags = Qt::AlignCenter | Qt::TextWordWrap;
+    const QRect text = painter.fontMetrics().boundingRect(area, flags, emptyHint());
+    // On a plain card, so the empty grid does not run through the words.
+    painter.setBrush(m_colors.background);
+    painter.drawRoundedRect(text.adjusted(-12, -8, 12, 8), 4, 4);
+    painter.drawText(area, flags, emptyHint());
+    painter.restore();
+}
+
+QString TimelineView::emptyHint()
+{
+    return u"Nothing recorded yet.\nPress Run (Ctrl+R) and every lane's requests, reads and "
+           "events appear here on one clock, or open a saved recording (Ctrl+O)."_s;
 }
 
 void TimelineView::paintEvent(QPaintEvent *)
@@ -226,6 +251,7 @@ void TimelineView::followLive()
 
 void TimelineView::onModelReset()
 {
+    updateGeometry(); // the lane count sets the height the view asks for
     if (m_state->isLive()) {
         followLive();
         return;

@@ -54,6 +54,8 @@ public:
     // Plain-text tooltip for the mark(s) under pos (widget coordinates); empty if none.
     // Times are ms since the recording's start with µs precision.
     QString toolTipAt(const QPointF &pos) const;
+    // What an empty timeline says (no lanes yet): how to fill it.
+    static QString emptyHint();
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -97,6 +99,7 @@ private:
     QString describeCumulative(double x) const;
     QString formatTime(qint64 ns) const;
     void paintTo(QPainter &painter) const;
+    void paintEmptyHint(QPainter &painter) const;
 
     QPointer<TimelineModel> m_model;
     QPointer<TimelineViewState> m_state;

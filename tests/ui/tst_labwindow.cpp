@@ -13,12 +13,17 @@
 #include "timelinemodel.h"
 #include "timelineview.h"
 
+#include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -94,6 +99,11 @@ private slots:
     void repeatOverlaysRuns();
     void savedRecordingReopens();
     void badKnobIsNamedNotRun();
+    void anyUrlProbesAnotherServer();
+    void settingsPersistAcrossRestart();
+    void repeatShowsEarlierRunsLive();
+    void emptyTimelineSaysWhatToDo();
+    void errorsFollowTheDarkPalette();
 
 private:
     // Selects the lesson and rewrites each lane's URL query with `queries` (same order).
@@ -218,9 +228,17 @@ void tst_LabWindow::textStreamsBeforeBuffered()
 
 void tst_LabWindow::imageDrawsBeforeItCompletes()
 {
-    select(u"image"_s, {u"/image?mode=stream&chunk=16384&interval=10"_s,
-                        u"/image?mode=buffered&chunk=16384&interval=10"_s});
-    runToEnd();
+    select(u"image"_s, {u"/image?mode=stream&chunk=8192&interval=50"_s,
+                        u"/image?mode=buffered&chunk=8192&interval=50"_s});
+    m_window->run();
+    // Mid-run: the streamed lane already draws its first passes while the buffered one has
+    // nothing to show yet.
+    const QList<LanePanel *> panels = m_window->lanePanels();
+    QTRY_VERIFY_WITH_TIMEOUT(!panels.at(0)->contentView()->image().isNull(), kRunTimeoutMs);
+    QVERIFY(m_window->session()->isRunning());
+    QVERIFY(panels.at(1)->contentView()->image().isNull());
+    screenshot(u"lesson2-image-midrun"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->session()->isRunning(), kRunTimeoutMs);
     const Recording &recording = m_window->session()->recording();
     QVERIFY2(laneSucceeded(recording, 0) && laneSucceeded(recording, 1),
              qPrintable(errorsOf(recording)));
@@ -468,6 +486,10 @@ void tst_LabWindow::savedRecordingReopens()
     QCOMPARE(m_window->lanePanels().size(), 2);
     QCOMPARE(m_window->summary()->rowCount(), 2);
     QVERIFY(m_window->lanePanels().at(0)->contentView()->text().contains(u"Alice"_s));
+    // The timeline model holds the reopened recording, both lanes with their reads.
+    QCOMPARE(m_window->timelineModel()->laneCount(), 2);
+    QCOMPARE(m_window->timelineModel()->recording().observations.size(), observations);
+    QVERIFY(firstPayloadNs(m_window->timelineModel()->recording(), 1) > 0);
     // The timeline shows it: a tooltip at the first read names its bytes.
     const Result<bool> broken = m_window->openRecording(m_dir.filePath(u"t.csv"_s));
     QVERIFY(!broken.isOk());
@@ -484,6 +506,158 @@ void tst_LabWindow::badKnobIsNamedNotRun()
     QVERIFY(!m_window->session()->isRunning());
     QVERIFY2(m_window->bannerText().contains(u"URL"_s), qPrintable(m_window->bannerText()));
     QVERIFY(m_window->bannerText().contains(u"streamed"_s));
+}
+
+void tst_LabWindow::anyUrlProbesAnotherServer()
+{
+    // "Their own server": another server than the one the window was started with.
+    TestServer theirs;
+    QCOMPARE(theirs.start(), QString());
+    const int index = lessonIndex(u"any"_s);
+    m_window->selectLesson(index);
+    const QList<LanePanel *> panels = m_window->lanePanels();
+    QVERIFY(!panels.isEmpty());
+    QCOMPARE(panels.size(), 2);
+    for (LanePanel *panel : panels) {
+        ProbeSettings settings = panel->lane().value().settings;
+        settings.headers = {{"X-Lab", "lesson 9"}};
+        panel->restoreSettings(settings);
+    }
+    // Typed once into the first lane; the second follows it.
+    const QString typed = theirs.url(u"/records?count=3&delay=10"_s).toString();
+    auto *urlBox = panels.at(0)->findChild<QLineEdit *>(u"url"_s);
+    QVERIFY(urlBox && urlBox->text() == panels.at(0)->urlText());
+    urlBox->selectAll();
+    QTest::keyClicks(urlBox, typed);
+    QTest::keyClick(urlBox, Qt::Key_Return);
+    QCOMPARE(panels.at(0)->urlText(), typed);
+    QCOMPARE(panels.at(1)->urlText(), typed);
+    runToEnd();
+    const Recording &recording = m_window->session()->recording();
+    QCOMPARE(recording.lanes.size(), panels.size());
+    for (int lane = 0; lane < recording.lanes.size(); ++lane) {
+        QVERIFY2(laneSucceeded(recording, lane), qPrintable(errorsOf(recording)));
+        const QList<Observation> requests = ofKind(recording, lane, ObservationKind::Request);
+        QVERIFY(!requests.isEmpty());
+        const QUrl sent(requests.first().fields.value(u"url"_s).toString());
+        QCOMPARE(sent.port(), theirs.url(u"/"_s).port());
+    }
+
+    // A server that is not there: the lane says so, the window stays usable.
+    QTcpServer closed;
+    QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+    const quint16 deadPort = closed.serverPort();
+    closed.close();
+    ProbeSettings settings = panels.at(0)->lane().value().settings;
+    settings.url = QUrl(u"http://127.0.0.1:%1/nothing"_s.arg(deadPort));
+    panels.at(0)->restoreSettings(settings);
+    runToEnd();
+    const Recording &failed = m_window->session()->recording();
+    QVERIFY(!laneSucceeded(failed, 0));
+    QVERIFY(!ofKind(failed, 0, ObservationKind::Error).isEmpty());
+    QVERIFY2(panels.at(0)->statusText().startsWith(u"failed:"_s),
+             qPrintable(panels.at(0)->statusText()));
+    QVERIFY(panels.at(0)->statusText().size() > u"failed: "_s.size());
+}
+
+void tst_LabWindow::settingsPersistAcrossRestart()
+{
+    QSettings().clear(); // what earlier tests left
+    select(u"records"_s, {u"/records?count=7&delay=5"_s});
+    m_window->resize(1234, 777);
+    QVERIFY(m_window->close()); // closing saves geometry, the lesson and its knobs
+    m_window = std::make_unique<LabWindow>(m_server->url(u"/"_s));
+    QCOMPARE(m_window->lessonIndex(), lessonIndex(u"records"_s));
+    QCOMPARE(m_window->size(), QSize(1234, 777));
+    const QUrl url = m_window->lanePanels().at(0)->lane().value().settings.url;
+    QVERIFY2(url.query().contains(u"count=7"_s), qPrintable(url.toString()));
+    // A lesson never opened keeps its teaching defaults.
+    m_window->selectLesson(lessonIndex(u"wire"_s));
+    const QList<Lane> defaults
+        = allLessons().at(lessonIndex(u"wire"_s)).lanes(m_server->url(u"/"_s));
+    QCOMPARE(m_window->lanePanels().at(0)->lane().value().settings.url,
+             defaults.at(0).settings.url);
+    QSettings().clear();
+}
+
+void tst_LabWindow::repeatShowsEarlierRunsLive()
+{
+    // The second run is slow enough to be caught while live.
+    select(u"text"_s, {u"/text?mode=stream&chunk=512&interval=40"_s,
+                       u"/text?mode=buffered&chunk=512&interval=40"_s});
+    m_window->setRepeat(2);
+    m_window->run();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session()->runNumber() == 2, kRunTimeoutMs);
+    QVERIFY(m_window->session()->isRunning());
+    const TimelineModel *model = m_window->timelineModel();
+    QCOMPARE(model->laneCount(), 4); // run 1's lanes stay while run 2 draws
+    QVERIFY(model->recording().lanes.at(2).name.contains(u"run 2"_s));
+    QVERIFY(laneSucceeded(model->recording(), 0));
+    // Run 2's live reads land on its own rows, on run 1's clock (both start near zero).
+    QTRY_VERIFY_WITH_TIMEOUT(!ofKind(model->recording(), 2, ObservationKind::Request).isEmpty(),
+                             kRunTimeoutMs);
+    const qint64 offset = ofKind(model->recording(), 2, ObservationKind::Request).first().tNs
+                          - model->recording().startedNs;
+    QVERIFY2(offset >= 0 && offset < 2'000'000'000, qPrintable(QString::number(offset)));
+
+    // Many rows scroll rather than squeeze or grow the window.
+    auto *scroll
+        = qobject_cast<QScrollArea *>(m_window->timeline()->parentWidget()->parentWidget());
+    QVERIFY(scroll);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->session()->isRunning(), kRunTimeoutMs);
+    m_window->setRepeat(4);
+    runToEnd();
+    QCOMPARE(m_window->timelineModel()->laneCount(), 8);
+    QCOMPARE(m_window->height(), 900);
+    QTRY_VERIFY(scroll->verticalScrollBar()->maximum() > 0);
+    QVERIFY(m_window->timeline()->height() >= m_window->timeline()->minimumSizeHint().height());
+}
+
+void tst_LabWindow::emptyTimelineSaysWhatToDo()
+{
+    // Before any run the timeline explains itself instead of showing a blank plot.
+    QCOMPARE(m_window->timelineModel()->laneCount(), 0);
+    const QImage empty = m_window->timeline()->renderImage(1);
+    const QColor background = empty.pixelColor(empty.width() - 2, empty.height() / 2);
+    // The empty grid inks a few pixels per row (its vertical lines); a line of text hundreds.
+    int mostInked = 0;
+    for (int y = empty.height() / 4; y < empty.height() * 3 / 4; ++y) {
+        int inked = 0;
+        for (int x = 0; x < empty.width(); ++x)
+            inked += empty.pixelColor(x, y) != background ? 1 : 0;
+        mostInked = std::max(mostInked, inked);
+    }
+    QVERIFY2(mostInked > 100, qPrintable(QString::number(mostInked)));
+    QVERIFY(TimelineView::emptyHint().contains(u"Run"_s));
+}
+
+void tst_LabWindow::errorsFollowTheDarkPalette()
+{
+    const auto meanLightness = [](const QImage &image) {
+        qint64 sum = 0;
+        for (int y = 0; y < image.height(); ++y) {
+            for (int x = 0; x < image.width(); ++x)
+                sum += image.pixelColor(x, y).lightness();
+        }
+        return sum / std::max<qint64>(1, qint64(image.width()) * image.height());
+    };
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+    dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+    dark.setColor(QPalette::Base, QColor(0x18, 0x18, 0x18));
+    dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+    m_window->setPalette(dark);
+    badKnobIsNamedNotRun(); // puts an error in the banner
+    QLabel *banner = nullptr;
+    for (QLabel *label : m_window->findChildren<QLabel *>()) {
+        if (label->isVisible() && label->text() == m_window->bannerText())
+            banner = label;
+    }
+    QVERIFY(banner && banner->text() == m_window->bannerText());
+    QVERIFY2(meanLightness(banner->grab().toImage()) < 110,
+             qPrintable(QString::number(meanLightness(banner->grab().toImage()))));
+    m_window->setPalette(QPalette(QColor(0xf0, 0xf0, 0xf0)));
+    QVERIFY(meanLightness(banner->grab().toImage()) > 170);
 }
 
 QTEST_MAIN(tst_LabWindow)
