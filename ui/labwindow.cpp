@@ -224,9 +224,16 @@ QWidget *LabWindow::buildLessonArea()
     connect(m_pause, &QPushButton::clicked, m_session, &LabSession::pause);
     connect(m_resume, &QPushButton::clicked, m_session, &LabSession::resume);
 
-    m_laneSplitter = new QSplitter(Qt::Horizontal, area);
+    // Four lanes at their narrowest can be wider than a laptop's screen: then the lanes
+    // scroll sideways instead of pushing the window past the screen's edge.
+    auto *lanes = new QScrollArea(area);
+    lanes->setWidgetResizable(true);
+    lanes->setFrameShape(QFrame::NoFrame);
+    lanes->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_laneSplitter = new QSplitter(Qt::Horizontal, lanes);
     m_laneSplitter->setChildrenCollapsible(false);
-    layout->addWidget(m_laneSplitter, 1);
+    lanes->setWidget(m_laneSplitter);
+    layout->addWidget(lanes, 1);
     return area;
 }
 

@@ -7,6 +7,7 @@
 
 #include <QComboBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -95,7 +96,8 @@ LanePanel::LanePanel(const Lane &lane, bool isOpenForm, QWidget *parent)
         headers->setToolTip(u"Request headers this lane sends"_s);
         form->addRow(u"headers"_s, headers);
     }
-    m_knobRow = new QHBoxLayout;
+    m_knobRow = new QGridLayout;
+    m_knobRow->setContentsMargins(0, 0, 0, 0);
     form->addRow(u"server"_s, m_knobRow);
     layout->addLayout(form);
 
@@ -152,13 +154,16 @@ void LanePanel::buildKnobs()
             knob = combo;
         }
         knob->setToolTip(spec.toolTip);
-        m_knobRow->addWidget(new QLabel(spec.label, this));
-        m_knobRow->addWidget(knob);
+        // A few knobs a row, so a lane with many never forces the window wider.
+        const int row = int(m_knobs.size()) / kKnobsPerRow;
+        const int column = 2 * (int(m_knobs.size()) % kKnobsPerRow);
+        m_knobRow->addWidget(new QLabel(spec.label, this), row, column);
+        m_knobRow->addWidget(knob, row, column + 1);
         m_knobs.append(knob);
     }
     if (m_knobs.isEmpty())
-        m_knobRow->addWidget(new QLabel(u"(no server parameters in the URL)"_s, this));
-    m_knobRow->addStretch();
+        m_knobRow->addWidget(new QLabel(u"(no server parameters in the URL)"_s, this), 0, 0);
+    m_knobRow->setColumnStretch(2 * kKnobsPerRow, 1);
 }
 
 void LanePanel::onUrlEdited()

@@ -10,6 +10,7 @@
 class LaneContentView;
 class QComboBox;
 class QFormLayout;
+class QGridLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -25,6 +26,8 @@ class LanePanel : public QFrame
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(LanePanel)
 public:
+    static constexpr int kKnobsPerRow = 3;
+
     // `isOpenForm`: lesson 9, the user's own URL: method, headers and body are editable too.
     LanePanel(const Lane &lane, bool isOpenForm, QWidget *parent = nullptr);
     ~LanePanel() override;
@@ -66,7 +69,7 @@ private:
     QComboBox *m_method = nullptr;
     QPlainTextEdit *m_headers = nullptr;
     QLineEdit *m_body = nullptr;
-    QHBoxLayout *m_knobRow = nullptr;
+    QGridLayout *m_knobRow = nullptr;
     QList<QWidget *> m_knobs;
     LaneContentView *m_content = nullptr;
 };

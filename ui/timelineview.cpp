@@ -246,7 +246,10 @@ void TimelineView::followLive()
         return;
     const TimelineCoordinates c = coordinates();
     const qint64 headroomNs = qint64(double(c.spanNs()) * kLiveHeadroomFraction);
-    m_state->setWindowFrom(c.followingLive(m_model->lastNs() + headroomNs));
+    // Until the run has filled one window, the window starts at the run's zero: nothing
+    // happened before it, so negative time would only waste the width.
+    const qint64 nowNs = std::max(m_model->lastNs() + headroomNs, m_model->originNs() + c.spanNs());
+    m_state->setWindowFrom(c.followingLive(nowNs));
 }
 
 void TimelineView::onModelReset()

@@ -223,6 +223,7 @@ void tst_LabWindow::textStreamsBeforeBuffered()
     QCOMPARE(m_window->lanePanels().at(1)->contentView()->text(), text);
     QCOMPARE(m_window->summary()->rowCount(), 2);
     screenshot(u"lesson1-text"_s);
+    QCOMPARE(m_window->width(), 1400); // the lanes' knobs fit; nothing forces the window wider
     QVERIFY(!m_window->timeline()->renderImage(1).isNull());
 }
 
@@ -270,6 +271,7 @@ void tst_LabWindow::recordsArriveOneByOneWithLag()
     const QList<Observation> wire = ofKind(recording, 1, ObservationKind::Wire);
     QVERIFY(wire.size() >= 5);
     QVERIFY(wire.first().fields.value(u"raw"_s).toString().startsWith(u"HTTP/1.1 200"_s));
+    screenshot(u"lesson3-records"_s);
 }
 
 void tst_LabWindow::sseReconnectsAndReplays()
@@ -342,6 +344,7 @@ void tst_LabWindow::pushRaceDeliversToEveryLane()
     QVERIFY(ofKind(recording, 0, ObservationKind::Event).size() >= 3);
     QVERIFY(ofKind(recording, 1, ObservationKind::Event).size() >= 3);
     QVERIFY(ofKind(recording, 2, ObservationKind::Message).size() >= 3);
+    screenshot(u"lesson5-push"_s);
 }
 
 void tst_LabWindow::rangesResumeAndVerify()
@@ -384,6 +387,7 @@ void tst_LabWindow::rangesResumeAndVerify()
     QCOMPARE(stale.first().fields.value(u"status"_s).toInt(), 200);
     QCOMPARE(m_window->lanePanels().at(0)->contentView()->coveredBytes(), 1024 * 1024);
     screenshot(u"lesson6-ranges"_s);
+    QCOMPARE(m_window->width(), 1400);
 }
 
 void tst_LabWindow::timeoutAgainstHeartbeats()
@@ -404,6 +408,7 @@ void tst_LabWindow::timeoutAgainstHeartbeats()
              qPrintable(errors.first().fields.value(u"message"_s).toString()));
     QVERIFY2(laneSucceeded(recording, 1), qPrintable(errorsOf(recording)));
     QVERIFY(ofKind(recording, 1, ObservationKind::Chunk).size() >= 4); // the keep-alives
+    screenshot(u"lesson7-timeout"_s);
 }
 
 void tst_LabWindow::wireShowsTheBytes()
@@ -438,6 +443,7 @@ void tst_LabWindow::wireShowsTheBytes()
     QVERIFY(wireView);
     QVERIFY2(wireView->toPlainText().contains(u"Transfer-Encoding: chunked"_s),
              qPrintable(wireView->toPlainText().left(300)));
+    screenshot(u"lesson8-wire"_s);
 }
 
 void tst_LabWindow::repeatOverlaysRuns()
@@ -533,6 +539,7 @@ void tst_LabWindow::anyUrlProbesAnotherServer()
     QCOMPARE(panels.at(0)->urlText(), typed);
     QCOMPARE(panels.at(1)->urlText(), typed);
     runToEnd();
+    screenshot(u"lesson9-any"_s);
     const Recording &recording = m_window->session()->recording();
     QCOMPARE(recording.lanes.size(), panels.size());
     for (int lane = 0; lane < recording.lanes.size(); ++lane) {
@@ -608,7 +615,8 @@ void tst_LabWindow::repeatShowsEarlierRunsLive()
     m_window->setRepeat(4);
     runToEnd();
     QCOMPARE(m_window->timelineModel()->laneCount(), 8);
-    QCOMPARE(m_window->height(), 900);
+    screenshot(u"repeat-4"_s);
+    QCOMPARE(m_window->size(), QSize(1400, 900));
     QTRY_VERIFY(scroll->verticalScrollBar()->maximum() > 0);
     QVERIFY(m_window->timeline()->height() >= m_window->timeline()->minimumSizeHint().height());
 }

@@ -334,6 +334,15 @@ void tst_TimelineView::liveFollowsTheNewestObservation()
         QCOMPARE(lab.state.windowEndNs() - lab.state.windowStartNs(), 2'000 * kMs);
     }
 
+    // Early in a run the window starts at the run's zero rather than in negative time.
+    Recording fresh = Synthetic::emptyRecording(u"fresh"_s);
+    fresh.lanes = lanesOnly.lanes;
+    lab.model.setRecording(fresh);
+    lab.model.appendObservation(
+        Synthetic::observation(0, 30 * kMs, ObservationKind::Chunk, 10, 10));
+    QCOMPARE(lab.state.windowStartNs(), lab.model.originNs());
+    QCOMPARE(lab.state.windowEndNs() - lab.state.windowStartNs(), 2'000 * kMs);
+
     lab.view.setLive(false);
     const qint64 endBefore = lab.state.windowEndNs();
     lab.model.appendObservation(
