@@ -48,45 +48,12 @@ QByteArray methodOf(const QNetworkReply &reply)
     case QNetworkAccessManager::UnknownOperation:
         break;
     }
-    const QByteArray verb = reply.request().attribute(QNetworkRequest::CustomVerbAttribute)
-                                .toByteArray();
+    const QByteArray verb
+        = reply.request().attribute(QNetworkRequest::CustomVerbAttribute).toByteArray();
     return verb.isEmpty() ? QByteArrayLiteral("GET") : verb;
 }
 
-int statusOf(const QNetworkReply &reply)
-{
-    return reply.attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-}
-
-QJsonObject headersFields(const QNetworkReply &reply)
-{
-    QJsonObject headers;
-    QHash<QByteArray, QString> firstSpelling; // lower-case name -> name as first received
-    for (const auto &[name, value] : reply.rawHeaderPairs()) {
-        const QByteArray key = name.toLower();
-        const QString spelling = firstSpelling.value(key, QString::fromLatin1(name));
-        firstSpelling.insert(key, spelling);
-        const QString text = QString::fromLatin1(value);
-        const QString old = headers.value(spelling).toString();
-        headers.insert(spelling, headers.contains(spelling) ? old + u", "_s + text : text);
-    }
-    return {{u"status"_s, statusOf(reply)},
-            {u"reason"_s,
-             QString::fromLatin1(
-                     reply.attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray())},
-            {u"headers"_s, headers}};
-}
-
 namespace {
-
-// Content and server errors are QNAM's reading of an HTTP status (404, 500, …), not of the
-// connection.
-bool isStatusError(QNetworkReply::NetworkError error)
-{
-    return (error >= QNetworkReply::ContentAccessDenied
-            && error <= QNetworkReply::UnknownContentError)
-        || (error >= QNetworkReply::InternalServerError && error <= QNetworkReply::UnknownServerError);
-}
 
 QString errorName(QNetworkReply::NetworkError error)
 {
@@ -99,18 +66,16 @@ QString errorName(QNetworkReply::NetworkError error)
 QString failureMessage(const QNetworkReply &reply, int timeoutMs)
 {
     const QString url = reply.url().toString(QUrl::FullyEncoded);
-    const int status = statusOf(reply);
+    const int status = replyfields::status(reply);
     const QNetworkReply::NetworkError error = reply.error();
     if (error == QNetworkReply::OperationCanceledError) {
         return u"no data for %1 ms (inactivity timeout) from %2%3"_s.arg(timeoutMs).arg(
-                url, status > 0 ? u" after HTTP %1"_s.arg(status) : QString());
+            url, status > 0 ? u" after HTTP %1"_s.arg(status) : QString());
     }
     QString message;
     if (status >= 400) {
-        const QString reason = QString::fromLatin1(
-                reply.attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray());
-        message = u"HTTP %1 %2 from %3"_s.arg(status).arg(reason, url);
-        if (error == QNetworkReply::NoError || isStatusError(error))
+        message = u"HTTP %1 %2 from %3"_s.arg(status).arg(replyfields::reason(reply), url);
+        if (error == QNetworkReply::NoError || replyfields::isHttpStatusError(error))
             return message;
         return message + u"; then %1: %2"_s.arg(errorName(error), reply.errorString());
     }
@@ -153,10 +118,10 @@ void QnamProbe::abortTransfer()
 
 void QnamProbe::onMetaDataChanged()
 {
-    if (!m_reply || m_hasHeaders || qnam::statusOf(*m_reply) == 0)
+    if (!m_reply || m_hasHeaders || replyfields::status(*m_reply) == 0)
         return;
     m_hasHeaders = true;
-    observe(ObservationKind::Headers, 0, qnam::headersFields(*m_reply));
+    observe(ObservationKind::Headers, 0, replyfields::headers(*m_reply));
 }
 
 void QnamProbe::onRedirected(const QUrl &url)

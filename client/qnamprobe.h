@@ -29,11 +29,7 @@ QNetworkReply *send(QNetworkAccessManager &network, const QNetworkRequest &reque
 // The method of the request `reply` is currently for (after redirects, which may turn a POST
 // into a GET).
 QByteArray methodOf(const QNetworkReply &reply);
-// The HTTP status code, or 0 before headers arrived (or for a non-HTTP reply).
-int statusOf(const QNetworkReply &reply);
-// A Headers observation's fields: {status, reason, headers: {name: value}}, repeated fields
-// joined by ", ".
-QJsonObject headersFields(const QNetworkReply &reply);
+// (Status and Headers fields: replyfields::status and replyfields::headers.)
 // Empty when the exchange succeeded; otherwise what went wrong, for a person, naming the URL:
 // the HTTP status (>= 400), the inactivity timeout (`timeoutMs`; Qt 6.4 reports it as
 // OperationCanceledError, so call this only for replies the probe did not abort itself), or

@@ -2,6 +2,7 @@
 #include "rangeprobe.h"
 
 #include "qnamprobe.h"
+#include "replyfields.h"
 
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -34,8 +35,7 @@ QString spanText(const rangeplan::Span &span)
 
 } // namespace
 
-RangeProbe::RangeProbe(ProbeSettings settings, QObject *parent)
-    : Probe(std::move(settings), parent)
+RangeProbe::RangeProbe(ProbeSettings settings, QObject *parent) : Probe(std::move(settings), parent)
 {
 }
 
@@ -87,10 +87,10 @@ void RangeProbe::sendHead()
 
 void RangeProbe::onHeadMetaData()
 {
-    if (!m_head || m_hasHeadHeaders || qnam::statusOf(*m_head) == 0)
+    if (!m_head || m_hasHeadHeaders || replyfields::status(*m_head) == 0)
         return;
     m_hasHeadHeaders = true;
-    QJsonObject fields = qnam::headersFields(*m_head);
+    QJsonObject fields = replyfields::headers(*m_head);
     fields.insert(u"size"_s, contentLengthOf(*m_head));
     fields.insert(u"accept_ranges"_s, QString::fromLatin1(m_head->rawHeader("Accept-Ranges")));
     fields.insert(u"etag"_s, QString::fromLatin1(m_head->rawHeader("ETag")));
@@ -104,7 +104,7 @@ void RangeProbe::onHeadFinished()
         return;
     onHeadMetaData();
     QNetworkReply &head = *m_head;
-    const int status = qnam::statusOf(head);
+    const int status = replyfields::status(head);
     m_resource.url = head.url();
     // A server that does not implement HEAD still gets one plain GET.
     const bool isHeadRefused = status == 405 || status == 501;
@@ -182,16 +182,16 @@ QString RangeProbe::changeSince(const rangeplan::PartialState &partial) const
         return u"the partial file holds %1, not this URL"_s.arg(partial.url);
     if (partial.etag != m_resource.etag) {
         return u"the file changed on the server: ETag %1 → %2"_s.arg(
-                QString::fromLatin1(partial.etag), QString::fromLatin1(m_resource.etag));
+            QString::fromLatin1(partial.etag), QString::fromLatin1(m_resource.etag));
     }
     if (partial.lastModified != m_resource.lastModified) {
         return u"the file changed on the server: Last-Modified %1 → %2"_s.arg(
-                QString::fromLatin1(partial.lastModified),
-                QString::fromLatin1(m_resource.lastModified));
+            QString::fromLatin1(partial.lastModified),
+            QString::fromLatin1(m_resource.lastModified));
     }
     if (partial.size != m_resource.size) {
-        return u"the file changed on the server: %1 → %2 bytes"_s.arg(partial.size).arg(
-                m_resource.size);
+        return u"the file changed on the server: %1 → %2 bytes"_s.arg(partial.size)
+            .arg(m_resource.size);
     }
     return {};
 }
@@ -207,7 +207,7 @@ void RangeProbe::launch(std::optional<rangeplan::Span> span)
         segment.asked = *span;
         segment.next = span->first;
         request.setRawHeader("Range", "bytes=" + QByteArray::number(span->first) + '-'
-                                      + QByteArray::number(span->last));
+                                          + QByteArray::number(span->last));
         if (const QByteArray validator = ifRangeValidator(); !validator.isEmpty())
             request.setRawHeader("If-Range", validator);
     } else {
@@ -218,7 +218,8 @@ void RangeProbe::launch(std::optional<rangeplan::Span> span)
     segment.reply = reply;
     const int index = segment.index;
     m_segments.append(segment);
-    connect(reply, &QNetworkReply::metaDataChanged, this, [this, index] { onSegmentHeaders(index); });
+    connect(reply, &QNetworkReply::metaDataChanged, this,
+            [this, index] { onSegmentHeaders(index); });
     connect(reply, &QNetworkReply::readyRead, this, [this, index] { onSegmentReadyRead(index); });
     connect(reply, &QNetworkReply::finished, this, [this, index] { onSegmentFinished(index); });
 }
@@ -237,11 +238,11 @@ void RangeProbe::onSegmentHeaders(int index)
     if (!segment.reply || segment.hasHeaders || isFinished())
         return;
     QNetworkReply &reply = *segment.reply;
-    const int status = qnam::statusOf(reply);
+    const int status = replyfields::status(reply);
     if (status == 0)
         return;
     segment.hasHeaders = true;
-    QJsonObject fields = qnam::headersFields(reply);
+    QJsonObject fields = replyfields::headers(reply);
     fields.insert(u"segment"_s, index);
     if (!segment.isWhole) {
         checkRangedStatus(segment, fields);
@@ -252,7 +253,7 @@ void RangeProbe::onSegmentHeaders(int index)
         fail(qnam::failureMessage(reply, settings().timeoutMs));
     } else if (status != 200) {
         fail(u"unexpected HTTP %1 to a GET of %2"_s.arg(status).arg(
-                reply.url().toString(QUrl::FullyEncoded)));
+            reply.url().toString(QUrl::FullyEncoded)));
     } else {
         segment.wholeSize = contentLengthOf(reply);
         m_resource.size = segment.wholeSize; // may differ from HEAD's: the file changed since
@@ -262,7 +263,7 @@ void RangeProbe::onSegmentHeaders(int index)
 void RangeProbe::checkRangedStatus(Segment &segment, QJsonObject &fields)
 {
     QNetworkReply &reply = *segment.reply;
-    const int status = qnam::statusOf(reply);
+    const int status = replyfields::status(reply);
     const QString url = reply.url().toString(QUrl::FullyEncoded);
     if (status == 200) {
         takeFullResponse(segment, fields);
@@ -276,21 +277,22 @@ void RangeProbe::checkRangedStatus(Segment &segment, QJsonObject &fields)
             || (range->size >= 0 && range->size != m_resource.size)) {
             fail(u"segment %1 asked for %2 of the %3-byte file, but the 206 from %4 has "
                  "Content-Range: %5"_s.arg(segment.index)
-                         .arg(spanText(segment.asked))
-                         .arg(m_resource.size)
-                         .arg(url, QString::fromLatin1(contentRange.left(200))));
+                     .arg(spanText(segment.asked))
+                     .arg(m_resource.size)
+                     .arg(url, QString::fromLatin1(contentRange.left(200))));
         }
     } else if (status == 416) {
         fail(u"HTTP 416 Range Not Satisfiable for %1 of %2 (Content-Range: %3), although HEAD "
-             "announced %4 bytes"_s.arg(spanText(segment.asked), url,
-                                        QString::fromLatin1(contentRange.left(200)))
-                     .arg(m_resource.size));
+             "announced %4 bytes"_s
+                 .arg(spanText(segment.asked), url, QString::fromLatin1(contentRange.left(200)))
+                 .arg(m_resource.size));
     } else if (status >= 400) {
-        fail(u"segment %1: "_s.arg(segment.index) + qnam::failureMessage(reply, settings().timeoutMs));
+        fail(u"segment %1: "_s.arg(segment.index)
+             + qnam::failureMessage(reply, settings().timeoutMs));
     } else {
         fail(u"segment %1: unexpected HTTP %2 to a ranged GET of %3"_s.arg(segment.index)
-                     .arg(status)
-                     .arg(url));
+                 .arg(status)
+                 .arg(url));
     }
 }
 
@@ -335,8 +337,8 @@ void RangeProbe::takeFullResponse(Segment &segment, QJsonObject &fields)
                    {u"reason"_s, u"the file changed on the server (%1): restarting from byte 0 "
                                  "with this full response"_s.arg(change)}});
     }
-    m_isResumable = m_isResumable && !change.isEmpty() && length > 0
-        && !ifRangeValidator().isEmpty();
+    m_isResumable
+        = m_isResumable && !change.isEmpty() && length > 0 && !ifRangeValidator().isEmpty();
     if (!m_isResumable)
         m_output.removeSidecar();
     QString error = m_output.reset(length);
@@ -366,7 +368,7 @@ bool RangeProbe::acceptBytes(Segment &segment, const QByteArray &bytes)
     const qint64 end = segment.isWhole ? segment.wholeSize : segment.asked.last + 1;
     if (end >= 0 && span.last >= end) {
         fail(u"segment %1: the server sent more than the %2 bytes announced"_s.arg(segment.index)
-                     .arg(segment.isWhole ? end : segment.asked.length()));
+                 .arg(segment.isWhole ? end : segment.asked.length()));
         return false;
     }
     QString error = m_output.writeAt(span.first, bytes);
@@ -407,8 +409,9 @@ void RangeProbe::onSegmentFinished(int index)
         failure = u"no HTTP response from %1"_s.arg(reply.url().toString(QUrl::FullyEncoded));
     const qint64 end = segment.isWhole ? segment.wholeSize : segment.asked.last + 1;
     if (failure.isEmpty() && end >= 0 && segment.next != end) {
-        failure = u"the response ended after byte %1, expected up to byte %2"_s.arg(
-                segment.next - 1).arg(end - 1);
+        failure
+            = u"the response ended after byte %1, expected up to byte %2"_s.arg(segment.next - 1)
+                  .arg(end - 1);
     }
     if (!failure.isEmpty()) {
         const QString what = segment.isWhole ? u"whole file"_s : spanText(segment.asked);

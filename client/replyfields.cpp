@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "replyfields.h"
 
+#include <QHash>
 #include <QNetworkRequest>
 
 using namespace Qt::StringLiterals;
@@ -20,9 +21,13 @@ QString reason(const QNetworkReply &reply)
 
 QJsonObject headers(const QNetworkReply &reply)
 {
+    // Names are case-insensitive: a field repeated in another spelling joins the first one.
     QJsonObject fields;
+    QHash<QByteArray, QString> firstSpelling; // lower-case name -> name as first received
     for (const QNetworkReply::RawHeaderPair &pair : reply.rawHeaderPairs()) {
-        const QString name = QString::fromLatin1(pair.first);
+        const QByteArray key = pair.first.toLower();
+        const QString name = firstSpelling.value(key, QString::fromLatin1(pair.first));
+        firstSpelling.insert(key, name);
         const QString value = QString::fromLatin1(pair.second);
         const QJsonValue previous = fields.value(name);
         fields.insert(name, previous.isString() ? previous.toString() % u", "_s % value : value);

@@ -5,7 +5,7 @@
 #include <QNetworkReply>
 #include <QString>
 
-// Small readers of a QNetworkReply shared by the QNAM-based probes (SSE, long poll), so that
+// Small readers of a QNetworkReply shared by every QNAM-based probe, so that
 // their Headers observations and their error messages read the same.
 namespace replyfields {
 
@@ -14,7 +14,7 @@ int status(const QNetworkReply &reply);
 // The reason phrase of that response, as the server sent it (may be empty).
 QString reason(const QNetworkReply &reply);
 // The fields of a Headers observation: {status, reason, headers: {name: value}}, a field sent
-// several times joined with ", ".
+// several times (in any letter case) joined with ", " under its first spelling.
 QJsonObject headers(const QNetworkReply &reply);
 // "HTTP 404 Not Found from http://…": for messages naming a status the probe refuses.
 QString describeStatus(const QNetworkReply &reply);
