@@ -24,16 +24,7 @@ QList<KnobSpec> makeSpecs()
          u"How the server sends: as it goes or all at once"_s,
          {u"stream"_s, u"buffered"_s},
          false,
-         u"/text"_s},
-        {u"mode"_s,
-         u"mode"_s,
-         0,
-         0,
-         any,
-         u"How the server sends: as it goes or all at once"_s,
-         {u"stream"_s, u"buffered"_s},
-         false,
-         u"/image"_s},
+         {u"/text"_s, u"/image"_s}},
         {u"mode"_s,
          u"mode"_s,
          0,
@@ -42,7 +33,7 @@ QList<KnobSpec> makeSpecs()
          u"Buffered: silence, then the answer; chunked: keep-alive chunks while it works"_s,
          {u"buffered"_s, u"chunked"_s},
          false,
-         u"/slow"_s},
+         {u"/slow"_s}},
         {u"type"_s,
          u"content type"_s,
          0,
@@ -52,7 +43,7 @@ QList<KnobSpec> makeSpecs()
          {u"application/octet-stream"_s, u"text/plain; charset=utf-8"_s,
           u"text/html; charset=utf-8"_s, u"application/json"_s},
          true,
-         u"/text"_s},
+         {u"/text"_s}},
         {u"split"_s,
          u"split"_s,
          0,
@@ -61,7 +52,7 @@ QList<KnobSpec> makeSpecs()
          u"bytes: cut pieces through the middle of UTF-8 characters"_s,
          {u"chars"_s, u"bytes"_s},
          false,
-         u"/text"_s},
+         {u"/text"_s}},
         {u"format"_s,
          u"format"_s,
          0,
@@ -70,7 +61,7 @@ QList<KnobSpec> makeSpecs()
          u"ndjson: a record per line; json-array: one JSON array split across chunks"_s,
          {u"ndjson"_s, u"json-array"_s},
          false,
-         u"/records"_s},
+         {u"/records"_s}},
         {u"chunk"_s, u"chunk"_s, 1, 1024 * 1024, u" B"_s,
          u"Bytes (text: characters) per piece the server writes"_s},
         {u"interval"_s, u"interval"_s, 0, kMaxIntervalMs, u" ms"_s,
@@ -105,7 +96,7 @@ QList<KnobSpec> knobsOf(const QUrl &url)
     const QUrlQuery query(url);
     QList<KnobSpec> knobs;
     for (const KnobSpec &spec : knobSpecs()) {
-        if (query.hasQueryItem(spec.key) && (spec.path.isEmpty() || spec.path == url.path()))
+        if (query.hasQueryItem(spec.key) && (spec.paths.isEmpty() || spec.paths.contains(url.path())))
             knobs.append(spec);
     }
     return knobs;

@@ -21,7 +21,7 @@ struct KnobSpec
     QString toolTip;           // what it does
     QStringList choices = {};  // not empty: a choice (a combo box) instead of a number
     bool isOpenChoice = false; // the user may type another value (a media type)
-    QString path = {};         // only on this endpoint's URLs ("/text"); empty: any
+    QStringList paths = {};    // only on these endpoints' URLs ("/text"); empty: any
 };
 
 // Every knob, in display order.
