@@ -122,6 +122,12 @@ int runServe(const QStringList &arguments)
     }
     std::printf("%s\n", started.value().toEncoded().constData());
     std::fflush(stdout);
+    const FileLimit fileLimit = host.fileLimit();
+    if (fileLimit.soft >= 0) {
+        std::fprintf(stderr, "streamlab serve: open files limit %lld%s (about as many connections)\n",
+                     fileLimit.soft,
+                     fileLimit.isRaised() ? qPrintable(u" (raised from %1)"_s.arg(fileLimit.before)) : "");
+    }
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp,
                      [](int) { QCoreApplication::quit(); });
     QCoreApplication::exec();

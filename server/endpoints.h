@@ -5,6 +5,7 @@
 
 #include <memory>
 
+class HeartbeatClock;
 class Hub;
 class QObject;
 class QWebSocket;
@@ -19,6 +20,7 @@ struct EndpointEnv
     SendLog *sendLog = nullptr;
     QString filesRoot;                // canonical path of the folder /files serves
     Hub *hub = nullptr;               // the publish/subscribe core of the push techniques
+    HeartbeatClock *heartbeats = nullptr;  // beats for every SSE stream, from one timer
     QByteArray token;                 // required by push endpoints when not empty
 };
 

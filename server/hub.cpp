@@ -2,6 +2,7 @@
 #include "hub.h"
 
 #include "monoclock.h"
+#include "pushencoding.h"
 
 #include <QRegularExpression>
 
@@ -20,6 +21,16 @@ QJsonObject HubMessage::toJson() const
 QJsonObject HubCursor::Batch::gapJson() const
 {
     return {{u"requested"_s, gapRequested}, {u"first_available"_s, gapFirstAvailable.value_or(0)}};
+}
+
+void Hub::encode(HubMessage &message)
+{
+    message.sse = SharedPiece::from(pushencoding::sseEvent(message.id, message.event, message.data));
+    QJsonObject object = message.toJson();
+    message.json = pushencoding::compactJson(object);
+    message.pollBody = pushencoding::pollBody({message.json}, message.id);
+    object.insert(u"type"_s, u"message"_s);
+    message.wsText = QString::fromUtf8(pushencoding::compactJson(object));
 }
 
 Hub::Hub(int retention, QObject *parent) : QObject(parent), m_retention(qMax(1, retention)) {}
@@ -44,6 +55,7 @@ HubMessagePtr Hub::publish(const QString &topic, const QByteArray &event, const 
     message->event = event;
     message->data = data;
     message->tNs = monotonicNowNs();
+    encode(*message);
     Topic &state = found.value();
     state.retained.push_back(message);
     state.lastId = message->id;

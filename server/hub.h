@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #pragma once
 
+#include "responsewriter.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QJsonObject>
@@ -11,7 +13,9 @@
 #include <memory>
 #include <optional>
 
-// One published message. Immutable once published; shared by every subscriber.
+// One published message. Immutable once published; shared by every subscriber, together with
+// its encodings for each technique, made once at publish (pushencoding.h): a fan-out to
+// thousands of subscribers writes the same bytes to each socket without encoding or copying.
 struct HubMessage
 {
     qint64 id = 0;
@@ -19,6 +23,11 @@ struct HubMessage
     QByteArray event;   // SSE event type: a token, "message" by default
     QByteArray data;    // UTF-8 text
     qint64 tNs = 0;     // monotonic ns at publish
+
+    SharedPiece sse;       // the SSE event block, and the same as one HTTP/1.1 chunk
+    QByteArray json;       // compact toJson(): one element of a long-poll answer's messages
+    QByteArray pollBody;   // a whole long-poll answer carrying this message alone
+    QString wsText;        // the WebSocket text frame: toJson() plus "type":"message"
 
     // {"id","event","data","t_server_ns"}: the message as long polling and WebSocket send it.
     QJsonObject toJson() const;
@@ -70,6 +79,8 @@ signals:
     void published(const QString &topic, qint64 id);
 
 private:
+    static void encode(HubMessage &message);
+
     struct Topic
     {
         std::deque<HubMessagePtr> retained;

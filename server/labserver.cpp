@@ -2,6 +2,7 @@
 #include "labserver.h"
 
 #include "compat.h"
+#include "heartbeatclock.h"
 #include "hub.h"
 #include "labtcpserver.h"
 #include "samples.h"
@@ -61,6 +62,7 @@ LabServer::LabServer(const ServerConfig &config, SendLog *sendLog, QObject *pare
     m_env.samples = m_samples.get();
     m_env.sendLog = m_sendLog;
     m_env.hub = m_hub;
+    m_env.heartbeats = new HeartbeatClock(this);
     m_env.token = config.token;
     registerRoutes();
 }

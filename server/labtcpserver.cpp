@@ -9,6 +9,22 @@ using namespace Qt::StringLiterals;
 LabTcpServer::LabTcpServer(const ConnectionConfig &config, QObject *parent)
     : QTcpServer(parent), m_config(config)
 {
+    setListenBacklogSize(kListenBacklog);
+    m_acceptRetry.setSingleShot(true);
+    connect(&m_acceptRetry, &QTimer::timeout, this, &QTcpServer::resumeAccepting);
+    connect(this, &QTcpServer::acceptError, this, &LabTcpServer::onAcceptError);
+}
+
+void LabTcpServer::onAcceptError(QAbstractSocket::SocketError error)
+{
+    // QTcpServer has paused accepting already (it does for any error but a temporary one).
+    if (m_acceptFailures++ % 1000 == 0) {
+        qWarning("StreamLab: accepting a connection failed (%s, %d times so far); retrying "
+                 "in %d ms", qPrintable(errorString()), m_acceptFailures, kAcceptRetryMs);
+    }
+    Q_UNUSED(error);
+    if (!m_acceptRetry.isActive())
+        m_acceptRetry.start(kAcceptRetryMs);
 }
 
 QTcpSocket *LabTcpServer::nextPendingConnection()

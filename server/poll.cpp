@@ -7,6 +7,7 @@
 #include "endpoints.h"
 #include "hub.h"
 #include "monoclock.h"
+#include "pushencoding.h"
 #include "queryparams.h"
 #include "stream.h"
 
@@ -28,12 +29,13 @@ public:
         : Stream(std::move(response), parent),
           m_hub(hub),
           m_cursor(hub, topic, since),
-          m_timeout(new Pacer(this)),
-          m_ticker(new Pacer(this))
+          m_timeout(new Pacer(this))
     {
-        connect(m_ticker, &Pacer::fired, this, &PollStream::answerWithTick);
-        if (intervalMs > 0 && intervalMs < timeoutMs)
-            m_ticker->startOnce(intervalMs);
+        if (intervalMs > 0 && intervalMs < timeoutMs) {
+            auto *ticker = new Pacer(this);
+            connect(ticker, &Pacer::fired, this, &PollStream::answerWithTick);
+            ticker->startOnce(intervalMs);
+        }
         connect(m_timeout, &Pacer::fired, this, [this] {
             writer().sendEmpty(204, {{"Cache-Control", "no-store"}});
             finish();
@@ -51,14 +53,22 @@ public:
         if (writer().hasEnded() || m_cursor.isCaughtUp())
             return;
         const HubCursor::Batch batch = m_cursor.next(kMaxMessagesPerAnswer);
-        QJsonArray messages;
-        for (const HubMessagePtr &message : batch.messages)
-            messages.append(message->toJson());
-        QJsonObject body{{u"messages"_s, messages}, {u"last_id"_s, m_cursor.position()}};
-        if (batch.gapFirstAvailable)
-            body.insert(u"gap"_s, batch.gapJson());
-        writer().send(200, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact),
-                      {{"Cache-Control", "no-store"}});
+        // The common answer, one new message and no gap, is the same for every poller: the
+        // message carries it ready-made. Anything else is joined from encoded messages.
+        QByteArray body;
+        if (batch.messages.size() == 1 && !batch.gapFirstAvailable) {
+            body = batch.messages.first()->pollBody;
+        } else {
+            QList<QByteArray> messages;
+            messages.reserve(batch.messages.size());
+            for (const HubMessagePtr &message : batch.messages)
+                messages.append(message->json);
+            body = pushencoding::pollBody(messages, m_cursor.position(),
+                                          batch.gapFirstAvailable
+                                              ? pushencoding::compactJson(batch.gapJson())
+                                              : QByteArray());
+        }
+        writer().send(200, "application/json", body, {{"Cache-Control", "no-store"}});
         finish();
     }
 
@@ -83,7 +93,6 @@ private:
     Hub *m_hub;
     HubCursor m_cursor;
     Pacer *m_timeout;
-    Pacer *m_ticker;
 };
 
 } // namespace

@@ -7,6 +7,13 @@
 #include "sendlog.h"
 
 #include <QDateTime>
+#include <QVarLengthArray>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <cerrno>
+#endif
 
 namespace {
 
@@ -23,7 +30,66 @@ bool isSafeHeaderText(QByteArrayView text)
     return true;
 }
 
+// The Date header changes once a second; formatting it for every response is wasted work.
+QByteArray currentHttpDate()
+{
+    thread_local qint64 cachedSecond = -1;
+    thread_local QByteArray cached;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 second = now.toSecsSinceEpoch();
+    if (second != cachedSecond) {
+        cached = httprange::formatHttpDate(now);
+        cachedSecond = second;
+    }
+    return cached;
+}
+
+QByteArray chunkSizeLine(qsizetype size)
+{
+    return QByteArray::number(size, 16).append("\r\n");
+}
+
+// Hands `parts` to the kernel in one sendmsg() without blocking. Returns the bytes it took
+// (0 when it took none or failed: Qt's own write path then meets and reports the error).
+qint64 sendDirect(qintptr descriptor, const QVarLengthArray<QByteArrayView, 4> &parts)
+{
+#ifdef Q_OS_UNIX
+    constexpr int kMaxParts = 4;
+    iovec vectors[kMaxParts];
+    int count = 0;
+    for (QByteArrayView part : parts) {
+        if (part.isEmpty() || count == kMaxParts)
+            continue;
+        vectors[count].iov_base = const_cast<char *>(part.data());
+        vectors[count].iov_len = size_t(part.size());
+        ++count;
+    }
+    msghdr message{};
+    message.msg_iov = vectors;
+    message.msg_iovlen = size_t(count);
+    ssize_t sent;
+    do {
+        sent = ::sendmsg(int(descriptor), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } while (sent < 0 && errno == EINTR);
+    return sent < 0 ? 0 : qint64(sent);
+#else
+    Q_UNUSED(descriptor);
+    Q_UNUSED(parts);
+    return 0;
+#endif
+}
+
 } // namespace
+
+SharedPiece SharedPiece::from(QByteArray payload)
+{
+    SharedPiece piece;
+    piece.chunk = chunkSizeLine(payload.size());
+    piece.chunk.reserve(piece.chunk.size() + payload.size() + 2);
+    piece.chunk.append(payload).append("\r\n");
+    piece.payload = std::move(payload);
+    return piece;
+}
 
 ResponseWriter::ResponseWriter(RequestContext context, QTcpSocket *socket, Connection *connection,
                                SendLog *sendLog, std::unique_ptr<QHttpServerResponder> responder)
@@ -44,6 +110,8 @@ ResponseWriter::ResponseWriter(ResponseWriter &&other) noexcept
       m_framing(other.m_framing),
       m_hasBegun(other.m_hasBegun),
       m_hasEnded(other.m_hasEnded),
+      m_isDeferringHead(other.m_isDeferringHead),
+      m_pendingHead(std::move(other.m_pendingHead)),
       m_logId(other.m_logId)
 {
     other.m_isMoved = true;
@@ -93,7 +161,7 @@ void ResponseWriter::writeHead(int status, const HeaderList &headers, Framing fr
     const bool closes = framing == Framing::Close || !m_request.head.keepAlive;
 
     QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-        + "\r\nDate: " + httprange::formatHttpDate(QDateTime::currentDateTimeUtc())
+        + "\r\nDate: " + currentHttpDate()
         + "\r\nServer: StreamLab/" STREAMLAB_VERSION "\r\n";
     for (const auto &[name, value] : headers) {
         if (!isSafeHeaderText(name) || !isSafeHeaderText(value)) {
@@ -116,7 +184,10 @@ void ResponseWriter::writeHead(int status, const HeaderList &headers, Framing fr
         head += "X-StreamLab-Id: " + QByteArray::number(m_logId) + "\r\n";
     }
     head += "\r\n";
-    writeRaw(head);
+    if (m_isDeferringHead)
+        m_pendingHead = std::move(head);
+    else
+        writeRaw(head);
 }
 
 bool ResponseWriter::write(QByteArrayView payload)
@@ -126,18 +197,59 @@ bool ResponseWriter::write(QByteArrayView payload)
         return false;
     if (m_request.isHead() || payload.isEmpty())
         return true;
-    if (m_framing == Framing::Chunked) {
-        writeRaw(QByteArray(QByteArray::number(payload.size(), 16) + "\r\n"));
-        writeRaw(payload);
-        writeRaw("\r\n");
-    } else {
-        writeRaw(payload);
+    if (m_framing == Framing::Chunked)
+        send({chunkSizeLine(payload.size()), payload, "\r\n"});
+    else
+        send({payload});
+    logWrite(payload.size());
+    return true;
+}
+
+bool ResponseWriter::write(const SharedPiece &piece)
+{
+    Q_ASSERT(m_hasBegun && !m_hasEnded);
+    if (!isConnected())
+        return false;
+    if (m_request.isHead() || piece.payload.isEmpty())
+        return true;
+    send({m_framing == Framing::Chunked ? piece.chunk : piece.payload});
+    logWrite(piece.payload.size());
+    return true;
+}
+
+void ResponseWriter::send(std::initializer_list<QByteArrayView> parts)
+{
+    // A deferred head leaves first, in the same syscall.
+    const QByteArray head = std::exchange(m_pendingHead, QByteArray());
+    QVarLengthArray<QByteArrayView, 4> all;
+    if (!head.isEmpty())
+        all.append(head);
+    for (QByteArrayView part : parts) {
+        if (!part.isEmpty())
+            all.append(part);
+    }
+    // Direct only while Qt holds nothing for this socket: bytes must leave in order.
+    qint64 skip = m_socket->bytesToWrite() == 0 ? sendDirect(m_socket->socketDescriptor(), all)
+                                                : 0;
+    bool isQueued = false;
+    for (QByteArrayView part : all) {
+        if (skip >= part.size()) {
+            skip -= part.size();
+            continue;
+        }
+        m_socket->write(part.data() + skip, part.size() - skip);
+        skip = 0;
+        isQueued = true;
     }
     // With TCP_NODELAY set on every socket, flushing here puts this piece on the wire now.
-    m_socket->flush();
+    if (isQueued)
+        m_socket->flush();
+}
+
+void ResponseWriter::logWrite(qint64 payloadBytes)
+{
     if (m_logId != 0)
-        m_sendLog->record(m_logId, monotonicNowNs(), payload.size());
-    return true;
+        m_sendLog->record(m_logId, monotonicNowNs(), payloadBytes);
 }
 
 void ResponseWriter::end()
@@ -147,10 +259,12 @@ void ResponseWriter::end()
     m_hasEnded = true;
     const bool closes = m_framing == Framing::Close || !m_request.head.keepAlive;
     if (isConnected()) {
-        if (m_framing == Framing::Chunked && !m_request.isHead())
-            writeRaw("0\r\n\r\n");
+        const bool hasLastChunk = m_framing == Framing::Chunked && !m_request.isHead();
+        if (hasLastChunk || !m_pendingHead.isEmpty())
+            send({hasLastChunk ? QByteArrayView("0\r\n\r\n") : QByteArrayView()});
         m_socket->flush();
     }
+    m_pendingHead.clear();
     if (m_logId != 0)
         m_sendLog->close(m_logId, monotonicNowNs(), isConnected());
     if (m_connection)
@@ -161,7 +275,9 @@ void ResponseWriter::end()
 
 void ResponseWriter::sendEmpty(int status, const HeaderList &headers)
 {
+    m_isDeferringHead = true;
     writeHead(status, headers, Framing::None, 0);
+    m_isDeferringHead = false;
     end();
 }
 
@@ -171,7 +287,9 @@ void ResponseWriter::send(int status, QByteArrayView contentType, QByteArrayView
     HeaderList all = headers;
     if (!contentType.isEmpty())
         all.prepend({"Content-Type", contentType.toByteArray()});
+    m_isDeferringHead = true;
     beginFixed(status, all, body.size());
+    m_isDeferringHead = false;
     write(body);
     end();
 }

@@ -18,6 +18,17 @@ class SendLog;
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
+// A body piece encoded once and written to many responses (a published message fanned out to
+// every subscriber): the payload, and the same payload framed as one HTTP/1.1 chunk. Both are
+// implicitly shared, so writing the piece to any number of sockets copies neither.
+struct SharedPiece
+{
+    QByteArray payload;
+    QByteArray chunk;  // "<hex size>\r\n" payload "\r\n"
+
+    static SharedPiece from(QByteArray payload);
+};
+
 // Writes one HTTP/1.1 response to a connection's socket, byte for byte under our control.
 // QtHttpServer 6.4 adds no framing, duplicates Content-Length in some overloads and sends
 // bodies for HEAD; this class does none of that:
@@ -27,7 +38,10 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 //  - "Connection: close" and HTTP/1.0 close the connection after the response;
 //  - every write is checked against a QPointer to the socket, which Qt deletes on disconnect;
 //  - each body write is flushed to the kernel at once and, when a SendLog is given, logged
-//    with its monotonic time.
+//    with its monotonic time. While Qt's socket buffer is empty, a write goes straight to the
+//    kernel in one sendmsg() (chunk size line, payload and CRLF gathered, nothing copied);
+//    only what the kernel does not take is queued in Qt's buffer, which then drains it and
+//    emits bytesWritten as usual.
 // Movable, not copyable. Lives in the server thread. A writer destroyed before end() aborts
 // the connection (a started response cannot be completed any other way).
 class ResponseWriter
@@ -47,6 +61,9 @@ public:
     void beginStream(int status, const HeaderList &headers);
     // Sends `payload` as (part of) the body. Returns false when the client is gone.
     bool write(QByteArrayView payload);
+    // The same for a piece encoded once for many responses: its chunk as is (HTTP/1.1) or its
+    // payload (HTTP/1.0), without framing or copying it again.
+    bool write(const SharedPiece &piece);
     // Completes the response (last chunk, close if asked). Safe to call more than once.
     void end();
 
@@ -72,6 +89,10 @@ private:
     enum class Framing { Length, Chunked, Close, None };
     void writeHead(int status, const HeaderList &headers, Framing framing, qint64 length);
     void writeRaw(QByteArrayView bytes);
+    // Writes the parts in order: straight to the kernel while Qt's buffer is empty, the rest
+    // through Qt. Then flushes.
+    void send(std::initializer_list<QByteArrayView> parts);
+    void logWrite(qint64 payloadBytes);
 
     RequestContext m_request;
     QPointer<QTcpSocket> m_socket;
@@ -82,5 +103,7 @@ private:
     bool m_hasBegun = false;
     bool m_hasEnded = false;
     bool m_isMoved = false;
+    bool m_isDeferringHead = false;  // send(): the head leaves with the body, in one syscall
+    QByteArray m_pendingHead;
     qint64 m_logId = 0;
 };

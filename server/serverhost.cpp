@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "serverhost.h"
 
+#include <QAbstractEventDispatcher>
+
 using namespace Qt::StringLiterals;
 
 ServerHost::ServerHost(const ServerConfig &config, QObject *parent)
@@ -27,8 +29,16 @@ Result<QUrl> ServerHost::start()
 {
     if (m_server)
         return Result<QUrl>::success(m_baseUrl);
+    m_fileLimit = raiseOpenFileLimit();
     m_anchor = new QObject;
     m_anchor->moveToThread(&m_thread);
+    // Qt picks a new thread's dispatcher when the thread starts: GLib's unless
+    // QT_NO_THREADED_GLIB (or QT_NO_GLIB) is set. Set it for the server thread only, and put
+    // the environment back once the thread runs (start() returns after the server thread
+    // has processed an event, so its dispatcher exists by then).
+    const bool wasSet = qEnvironmentVariableIsSet("QT_NO_THREADED_GLIB");
+    const QByteArray previous = qgetenv("QT_NO_THREADED_GLIB");
+    qputenv("QT_NO_THREADED_GLIB", "1");
     m_thread.start();
     // The server and everything QtHttpServer creates inside it must be born in the server
     // thread, so construction happens there.
@@ -44,6 +54,10 @@ Result<QUrl> ServerHost::start()
                 delete server;
         },
         Qt::BlockingQueuedConnection);
+    if (wasSet)
+        qputenv("QT_NO_THREADED_GLIB", previous);
+    else
+        qunsetenv("QT_NO_THREADED_GLIB");
     if (!started.isOk()) {
         stop();
         return started;
@@ -78,4 +92,14 @@ int ServerHost::connectionCount() const
     if (!m_server)
         return 0;
     return callInServerThread([this] { return m_server->connectionCount(); });
+}
+
+QByteArray ServerHost::eventDispatcherName() const
+{
+    if (!m_anchor)
+        return {};
+    return callInServerThread([] {
+        const QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
+        return dispatcher ? QByteArray(dispatcher->metaObject()->className()) : QByteArray();
+    });
 }

@@ -4,13 +4,15 @@
 // retention window was exceeded, heartbeats as comment lines, an optional per-connection
 // ticker, and back-pressure per subscriber.
 #include "endpoints.h"
+#include "heartbeatclock.h"
 #include "hub.h"
 #include "monoclock.h"
+#include "pushencoding.h"
 #include "queryparams.h"
 #include "stream.h"
 
-#include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QScopedValueRollback>
 #include <QTcpSocket>
 
@@ -21,25 +23,10 @@ namespace {
 constexpr qint64 kHighWater = 256 * 1024;  // stop pulling while this much is unsent
 constexpr int kBatch = 64;
 
-// One SSE event block; multi-line data becomes several data: lines (CRLF, LF and CR all end
-// a line, as the WHATWG parser will see them).
-QByteArray encodeEvent(qint64 id, QByteArrayView event, QByteArrayView data)
+const SharedPiece &heartbeatPiece()
 {
-    QByteArray block;
-    if (id > 0)
-        block += "id: " + QByteArray::number(id) + '\n';
-    if (!event.isEmpty() && event != "message")
-        block += "event: " + event.toByteArray() + '\n';
-    qsizetype start = 0;
-    for (qsizetype i = 0; i <= data.size(); ++i) {
-        if (i < data.size() && data[i] != '\n' && data[i] != '\r')
-            continue;
-        block += "data: " + data.sliced(start, i - start).toByteArray() + '\n';
-        if (i + 1 < data.size() && data[i] == '\r' && data[i + 1] == '\n')
-            ++i;
-        start = i + 1;
-    }
-    return block + '\n';
+    static const SharedPiece piece = SharedPiece::from(": hb\n\n");
+    return piece;
 }
 
 class SseStream : public Stream
@@ -48,21 +35,22 @@ public:
     struct Options { QString topic; qint64 afterId = 0; int intervalMs = 0; qint64 count = 0;
                      int heartbeatMs = 0; int retryMs = -1; };
 
-    SseStream(ResponseWriter &&response, Hub *hub, const Options &options, QObject *parent)
+    SseStream(ResponseWriter &&response, const EndpointEnv &env, const Options &options,
+              QObject *parent)
         : Stream(std::move(response), parent),
-          m_hub(hub),
+          m_hub(env.hub),
+          m_heartbeats(env.heartbeats),
           m_options(options),
-          m_cursor(hub, options.topic, options.afterId),
-          m_heartbeat(new Pacer(this)),
-          m_ticker(new Pacer(this))
+          m_cursor(env.hub, options.topic, options.afterId)
     {
-        connect(m_heartbeat, &Pacer::fired, this, [this] { writer().write(": hb\n\n"); });
-        connect(m_ticker, &Pacer::fired, this, &SseStream::tick);
-        connect(hub, &Hub::published, this, [this](const QString &topic) {
+        connect(m_hub, &Hub::published, this, [this](const QString &topic) {
             if (topic == m_cursor.topic())
                 deliver();
         });
+        connect(this, &Stream::finished, this, &SseStream::stopHeartbeats);
     }
+
+    ~SseStream() override { stopHeartbeats(); }
 
     void start()
     {
@@ -77,38 +65,50 @@ public:
         if (m_options.retryMs >= 0)
             hello += "retry: " + QByteArray::number(m_options.retryMs) + "\n\n";
         writer().write(hello);
-        if (m_options.heartbeatMs > 0)
-            m_heartbeat->startRepeating(m_options.heartbeatMs);
-        if (m_options.intervalMs > 0)
-            m_ticker->startRepeating(m_options.intervalMs);
+        // One clock beats for every stream of the server; a stream owns no timer for it.
+        if (m_options.heartbeatMs > 0 && m_heartbeats) {
+            m_heartbeatId = m_heartbeats->subscribe(m_options.heartbeatMs,
+                                                    [this] { writer().write(heartbeatPiece()); });
+        }
+        if (m_options.intervalMs > 0) {
+            auto *ticker = new Pacer(this);
+            connect(ticker, &Pacer::fired, this, &SseStream::tick);
+            ticker->startRepeating(m_options.intervalMs);
+        }
         if (QTcpSocket *socket = writer().socket())
             connect(socket, &QIODevice::bytesWritten, this, &SseStream::deliver);
         deliver();
     }
 
 private:
-    // Pulls what the cursor has not delivered yet, as far as the socket drains.
+    // Pulls what the cursor has not delivered yet, as far as the socket drains. One message
+    // goes out as its shared, pre-encoded chunk; a backlog of several goes out as one write.
     void deliver()
     {
-        // write() flushes, which emits bytesWritten, which calls deliver(): a nested pass
+        // write() may flush, which emits bytesWritten, which calls deliver(): a nested pass
         // would overtake the rest of this batch.
         if (m_isDelivering)
             return;
         const QScopedValueRollback<bool> delivering(m_isDelivering, true);
         while (writer().isConnected() && writer().bytesToWrite() < kHighWater
                && !m_cursor.isCaughtUp()) {
-            const HubCursor::Batch batch = m_cursor.next(kBatch);
-            if (batch.gapFirstAvailable) {
-                writer().write(encodeEvent(
-                    0, "gap", QJsonDocument(batch.gapJson()).toJson(QJsonDocument::Compact)));
-            }
-            for (const HubMessagePtr &message : batch.messages) {
-                writer().write(encodeEvent(message->id, message->event, message->data));
-                if (countOne())
-                    return;
-            }
-            if (batch.messages.isEmpty() && !batch.gapFirstAvailable)
+            const qint64 left = m_options.count > 0 ? m_options.count - m_sent : kBatch;
+            const HubCursor::Batch batch = m_cursor.next(int(qMin<qint64>(kBatch, left)));
+            QByteArray gap;
+            if (batch.gapFirstAvailable)
+                gap = pushencoding::sseEvent(0, "gap", pushencoding::compactJson(batch.gapJson()));
+            if (gap.isEmpty() && batch.messages.size() == 1) {
+                writer().write(batch.messages.first()->sse);
+            } else if (!batch.messages.isEmpty() || !gap.isEmpty()) {
+                QByteArray joined = gap;
+                for (const HubMessagePtr &message : batch.messages)
+                    joined += message->sse.payload;
+                writer().write(joined);
+            } else {
                 break;
+            }
+            if (countSent(batch.messages.size()))
+                return;
         }
     }
 
@@ -120,25 +120,32 @@ private:
             return;
         ++m_ticks;
         const QJsonObject data{{u"seq"_s, m_ticks}, {u"t_server_ns"_s, monotonicNowNs()}};
-        writer().write(encodeEvent(m_hub->allocateId(), "tick",
-                                   QJsonDocument(data).toJson(QJsonDocument::Compact)));
-        countOne();
+        writer().write(pushencoding::sseEvent(m_hub->allocateId(), "tick",
+                                              pushencoding::compactJson(data)));
+        countSent(1);
     }
 
-    // Counts an event against count=N; finishes the stream (and returns true) at the limit.
-    bool countOne()
+    // Counts events against count=N; finishes the stream (and returns true) at the limit.
+    bool countSent(qsizetype events)
     {
-        if (m_options.count <= 0 || ++m_sent < m_options.count)
+        m_sent += events;
+        if (m_options.count <= 0 || m_sent < m_options.count)
             return false;
         finish();
         return true;
     }
 
+    void stopHeartbeats()
+    {
+        if (m_heartbeatId != 0 && m_heartbeats)
+            m_heartbeats->unsubscribe(std::exchange(m_heartbeatId, 0));
+    }
+
     Hub *m_hub;
+    QPointer<HeartbeatClock> m_heartbeats;
     Options m_options;
     HubCursor m_cursor;
-    Pacer *m_heartbeat;
-    Pacer *m_ticker;
+    HeartbeatClock::Id m_heartbeatId = 0;
     qint64 m_ticks = 0;
     qint64 m_sent = 0;
     bool m_isDelivering = false;
@@ -176,6 +183,6 @@ void endpoints::sse(const EndpointEnv &env, ResponseWriter &&writer)
         return;
     }
     options.afterId = resume.value_or(env.hub->lastIdOf(options.topic));
-    auto *stream = new SseStream(std::move(writer), env.hub, options, env.streamParent);
+    auto *stream = new SseStream(std::move(writer), env, options, env.streamParent);
     stream->start();
 }

@@ -4,6 +4,7 @@
 // consumers, long-poll timing, WebSocket echo/publish/ping/close, SSE framing and tokens,
 // and clean-up after random client kills.
 #include "endpoints.h"
+#include "heartbeatclock.h"
 #include "rawhttp.h"
 #include "sendlog.h"
 #include "sseparser.h"
@@ -208,6 +209,7 @@ void tst_Push::cleanup()
     m_server.reset();
     QCOMPARE(Stream::liveCount(), 0);
     QCOMPARE(Pacer::activeCount(), 0);
+    QCOMPARE(HeartbeatClock::totalSubscriptions(), 0);
     QCOMPARE(endpoints::liveWebSocketSessions(), 0);
 }
 
