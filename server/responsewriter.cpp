@@ -197,11 +197,12 @@ bool ResponseWriter::write(QByteArrayView payload)
         return false;
     if (m_request.isHead() || payload.isEmpty())
         return true;
+    const qint64 handedNs = monotonicNowNs();
     if (m_framing == Framing::Chunked)
         send({chunkSizeLine(payload.size()), payload, "\r\n"});
     else
         send({payload});
-    logWrite(payload.size());
+    logWrite(handedNs, payload.size());
     return true;
 }
 
@@ -212,8 +213,9 @@ bool ResponseWriter::write(const SharedPiece &piece)
         return false;
     if (m_request.isHead() || piece.payload.isEmpty())
         return true;
+    const qint64 handedNs = monotonicNowNs();
     send({m_framing == Framing::Chunked ? piece.chunk : piece.payload});
-    logWrite(piece.payload.size());
+    logWrite(handedNs, piece.payload.size());
     return true;
 }
 
@@ -246,10 +248,10 @@ void ResponseWriter::send(std::initializer_list<QByteArrayView> parts)
         m_socket->flush();
 }
 
-void ResponseWriter::logWrite(qint64 payloadBytes)
+void ResponseWriter::logWrite(qint64 handedNs, qint64 payloadBytes)
 {
     if (m_logId != 0)
-        m_sendLog->record(m_logId, monotonicNowNs(), payloadBytes);
+        m_sendLog->record(m_logId, handedNs, payloadBytes);
 }
 
 void ResponseWriter::end()

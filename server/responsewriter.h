@@ -92,7 +92,10 @@ private:
     // Writes the parts in order: straight to the kernel while Qt's buffer is empty, the rest
     // through Qt. Then flushes.
     void send(std::initializer_list<QByteArrayView> parts);
-    void logWrite(qint64 payloadBytes);
+    // A write is logged at the moment it is handed to the kernel (taken before the syscall):
+    // on loopback the send syscall itself can wake the reader, which may then stamp its read
+    // before a stamp taken after the syscall, making the send→receive lag negative.
+    void logWrite(qint64 handedNs, qint64 payloadBytes);
 
     RequestContext m_request;
     QPointer<QTcpSocket> m_socket;
