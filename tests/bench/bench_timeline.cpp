@@ -4,7 +4,7 @@
 // the geometry cache reused (a repaint) and rebuilt (a pan moves the window every frame).
 // Prints median and p95 in ms; the target is 16 ms (60 fps).
 //
-//   bench_timeline [--json paint.json] [--frames N] [--repeats R]
+//   bench_timeline [--json paint.json] [--frames N] [--repeats R] [--case ID] [--scale S]
 // --json also writes the harness' part JSON (tests/bench/parts/paint): per case, the median
 // and p95 of each repeat's frames, as the median, min and max over the repeats.
 #include "syntheticrecording.h"
@@ -106,7 +106,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption jsonOption(u"json"_s, u"write the part JSON here"_s, u"file"_s);
     const QCommandLineOption framesOption(u"frames"_s, u"frames per case"_s, u"n"_s);
     const QCommandLineOption repeatsOption(u"repeats"_s, u"repeats of every case"_s, u"n"_s);
-    parser.addOptions({jsonOption, framesOption, repeatsOption});
+    const QCommandLineOption caseOption(
+        u"case"_s, u"only this case (e.g. zoomed_out.rebuilt), for profiling"_s, u"id"_s);
+    const QCommandLineOption scaleOption(u"scale"_s, u"only this scale (1 or 2)"_s, u"s"_s);
+    parser.addOptions({jsonOption, framesOption, repeatsOption, caseOption, scaleOption});
     parser.process(app);
     const int frames = parser.isSet(framesOption) ? std::max(1, parser.value(framesOption).toInt())
                                                   : kDefaultFrames;
@@ -164,7 +167,11 @@ int main(int argc, char *argv[])
                .arg(kTargetMs);
     QJsonArray figures;
     for (const qreal scale : {1.0, 2.0}) {
+        if (parser.isSet(scaleOption) && parser.value(scaleOption).toDouble() != scale)
+            continue;
         for (const Scenario &scenario : scenarios) {
+            if (parser.isSet(caseOption) && parser.value(caseOption) != scenario.id)
+                continue;
             state.setCumulative(scenario.isCumulative);
             QList<double> medians;
             QList<double> p95s;

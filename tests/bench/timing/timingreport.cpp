@@ -339,6 +339,30 @@ QString methodNote(const QJsonObject &recorded, const Capture &capture)
     return method + u"\n\n"_s + kernel;
 }
 
+// What the uncounted first run of the process saw: its worst inter-arrival error and its
+// slowest paint (one-time start-up: plugins, fonts, the first QNAM and its thread).
+QString warmUpNote(const QJsonObject &run)
+{
+    const ::Result<Recording> recording = Recording::fromJson(run.value(u"recording"_s).toObject());
+    if (run.isEmpty() || !recording.isOk())
+        return u"No warm-up run (--no-warm-up): the first run includes start-up costs."_s;
+    const int intervalMs = run.value(u"interval_ms"_s).toInt();
+    double worst = 0;
+    for (int lane = 0; lane < recording.value().lanes.size(); ++lane) {
+        for (double error : intervalErrorsMs(pacedReads(recording.value(), lane), intervalMs))
+            worst = std::max(worst, error);
+    }
+    double slowestPaint = 0;
+    for (const QJsonValue &frame : run.value(u"frames"_s).toArray())
+        slowestPaint = std::max(slowestPaint, frame.toArray().at(1).toDouble() / kNsPerMs);
+    return u"A warm-up run (%1 ms, %2 pieces per lane) came first and is not counted: the "
+           "process' first run pays one-time start-up costs. Its worst inter-arrival error was "
+           "%3 ms and its slowest paint %4 ms."_s.arg(intervalMs)
+            .arg(run.value(u"count"_s).toInt())
+            .arg(worst, 0, 'f', 2)
+            .arg(slowestPaint, 0, 'f', 2);
+}
+
 } // namespace
 
 Report buildReport(const QJsonObject &recorded, const Capture &capture)
@@ -374,6 +398,7 @@ Report buildReport(const QJsonObject &recorded, const Capture &capture)
     addPaintFigures(figures, runs, paintNote);
 
     QJsonArray notes{methodNote(recorded, capture), pooledTable(lanes), paintNote,
+                     warmUpNote(recorded.value(u"warm_up"_s).toObject()),
                      u"Clock pairs (monotonic, realtime, monotonic; tightest of 64): worst "
                      "uncertainty %1 µs."_s.arg(double(worstGapNs) / 1000.0, 0, 'f', 3)};
     if (!incomplete.isEmpty())
