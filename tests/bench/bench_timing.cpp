@@ -189,14 +189,14 @@ timing::LiveRun::Outcome runOnce(timing::LiveRun &live, const QUrl &base, const 
 }
 
 int record(const QUrl &base, const QString &outPath, int runs, bool isQuick, bool hasWarmUp,
-           bool reusesRunner)
+           bool reusesRunner, bool showsView)
 {
     const qint64 documentBytes = textBytes(base);
     if (documentBytes <= 0) {
         err() << "bench_timing: no /text from " << base.toString() << '\n';
         return 1;
     }
-    timing::LiveRun live;
+    timing::LiveRun live(showsView);
     live.setReusesRunner(reusesRunner);
     QJsonObject recorded{{u"server"_s, base.toString()},
                          {u"platform"_s, QGuiApplication::platformName()},
@@ -273,13 +273,15 @@ int main(int argc, char *argv[])
     const QCommandLineOption noWarmUpOption(u"no-warm-up"_s, u"measure the first run too"_s);
     const QCommandLineOption reuseOption(u"reuse-runner"_s,
                                          u"diagnosis: one ProbeRunner for all runs"_s);
+    const QCommandLineOption noViewOption(u"no-view"_s, u"diagnosis: no live timeline"_s);
     const QCommandLineOption analyzeOption(u"analyze"_s, u"recorded runs to analyze"_s, u"file"_s);
     const QCommandLineOption jsonOption(u"json"_s, u"part JSON to write"_s, u"file"_s);
     const QCommandLineOption packetsOption(u"packets"_s, u"tshark fields (TSV)"_s, u"file"_s);
     const QCommandLineOption portOption(u"port"_s, u"server port in the capture"_s, u"port"_s);
     const QCommandLineOption noteOption(u"capture-note"_s, u"how the capture went"_s, u"text"_s);
     parser.addOptions({urlOption, outOption, runsOption, quickOption, noWarmUpOption, reuseOption,
-                       analyzeOption, jsonOption, packetsOption, portOption, noteOption});
+                       noViewOption, analyzeOption, jsonOption, packetsOption, portOption,
+                       noteOption});
     parser.process(app);
 
     if (parser.isSet(analyzeOption)) {
@@ -295,5 +297,6 @@ int main(int argc, char *argv[])
     const int runs = parser.isSet(runsOption) ? std::max(1, parser.value(runsOption).toInt())
                                               : (isQuick ? kRunsQuick : kRunsDefault);
     return record(QUrl(parser.value(urlOption)), parser.value(outOption), runs, isQuick,
-                  !parser.isSet(noWarmUpOption), parser.isSet(reuseOption));
+                  !parser.isSet(noWarmUpOption), parser.isSet(reuseOption),
+                  !parser.isSet(noViewOption));
 }

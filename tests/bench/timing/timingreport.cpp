@@ -30,9 +30,11 @@ struct LaneRun
     std::optional<Summary> vsInterval;
     std::optional<Summary> vsServer;
     std::optional<Summary> vsPacket;
+    std::optional<Summary> wire; // the matched packets' own inter-arrival error: the pacing
+                                 // as it left the server, seen by the kernel
     int reads = 0;
     int unmatched = 0; // reads no captured packet could be found for
-    QList<double> intervalErrors, serverErrors, packetDeltas; // pooled into the notes
+    QList<double> intervalErrors, serverErrors, packetDeltas, wireErrors; // pooled in notes
 };
 
 struct Key
@@ -77,13 +79,14 @@ const TcpConnection *connectionOf(const QList<TcpConnection> &connections, const
     return best;
 }
 
-// recorded read time − capture time of the packet that carried the read's last byte, in ms.
-QList<double> packetDeltasMs(const LaneReads &reads, const TcpConnection &connection,
-                             const ClockPair &before, const ClockPair &after, int &unmatched)
+// For each read: recorded read time − capture time of the packet that carried the read's last
+// byte, in ms (`deltas`); for consecutive matched reads, |Δpacket time − interval| (`wire`).
+void matchPackets(const LaneReads &reads, const TcpConnection &connection, double intervalMs,
+                  const ClockPair &before, const ClockPair &after, LaneRun &result)
 {
     const BodyWireMap body(connection.toClient);
     const QList<qint64> messageEnds = webSocketMessageEnds(connection.toClient);
-    QList<double> deltas;
+    std::optional<qint64> previousPacketNs;
     for (const ReadPoint &read : reads.reads) {
         std::optional<qint64> wire;
         switch (reads.position) {
@@ -100,13 +103,20 @@ QList<double> packetDeltasMs(const LaneReads &reads, const TcpConnection &connec
         }
         const std::optional<Packet> packet = wire ? connection.packetAt(*wire) : std::nullopt;
         if (!packet) {
-            ++unmatched;
+            ++result.unmatched;
+            previousPacketNs.reset();
             continue;
         }
         const qint64 readRealNs = monoToRealNs(before, after, read.tNs);
-        deltas.append(double(readRealNs - packet->epochNs) / kNsPerMs);
+        result.packetDeltas.append(double(readRealNs - packet->epochNs) / kNsPerMs);
+        if (previousPacketNs) {
+            const double gapMs = double(packet->epochNs - *previousPacketNs) / kNsPerMs;
+            result.wireErrors.append(std::abs(gapMs - intervalMs));
+        }
+        previousPacketNs = packet->epochNs;
     }
-    return deltas;
+    result.vsPacket = summarize(result.packetDeltas);
+    result.wire = summarize(result.wireErrors);
 }
 
 LaneRun analyzeLane(const Recording &recording, int lane, int intervalMs, const ClockPair &before,
@@ -123,13 +133,10 @@ LaneRun analyzeLane(const Recording &recording, int lane, int intervalMs, const 
         const TcpConnection *connection
             = connectionOf(capture.connections, recording.lanes.at(lane).settings.url,
                            monoToRealNs(before, after, reads.requestNs));
-        if (connection) {
-            result.packetDeltas
-                = packetDeltasMs(reads, *connection, before, after, result.unmatched);
-            result.vsPacket = summarize(result.packetDeltas);
-        } else {
+        if (connection)
+            matchPackets(reads, *connection, intervalMs, before, after, result);
+        else
             result.unmatched = result.reads;
-        }
     }
     return result;
 }
@@ -199,8 +206,11 @@ void addFigures(QJsonArray &figures, const Key &key, const QList<LaneRun> &runs)
          of(&LaneRun::vsInterval, &Summary::max), std::nullopt},
         {u"median_abs_err_vs_server"_s, u"median |inter-arrival − server's write interval|"_s,
          of(&LaneRun::vsServer, &Summary::median), std::nullopt},
-        {u"p99_abs_err_vs_server"_s, u"p99 |inter-arrival − server's write interval|"_s,
-         of(&LaneRun::vsServer, &Summary::p99), std::nullopt},
+        {u"wire_median_abs_err"_s,
+         u"median |packet inter-arrival − interval| (the pacing on the wire)"_s,
+         of(&LaneRun::wire, &Summary::median), std::nullopt},
+        {u"wire_p99_abs_err"_s, u"p99 |packet inter-arrival − interval| (the pacing on the wire)"_s,
+         of(&LaneRun::wire, &Summary::p99), std::nullopt},
         {u"read_minus_packet_median"_s, u"median (recorded read − packet capture time)"_s,
          of(&LaneRun::vsPacket, &Summary::median), kPacketGoalMs},
         {u"read_minus_packet_p99"_s, u"p99 (recorded read − packet capture time)"_s,
@@ -221,7 +231,8 @@ QString cell(const std::optional<Summary> &s)
 {
     if (!s)
         return u"-"_s;
-    return u"%1 / %2 / %3"_s.arg(s->median, 0, 'f', 3)
+    return u"%1 / %2 / %3 / %4"_s.arg(s->min, 0, 'f', 3)
+        .arg(s->median, 0, 'f', 3)
         .arg(s->p99, 0, 'f', 3)
         .arg(s->max, 0, 'f', 3);
 }
@@ -229,26 +240,27 @@ QString cell(const std::optional<Summary> &s)
 // A markdown table of every lane's samples pooled over all runs.
 QString pooledTable(const QMap<Key, QList<LaneRun>> &lanes)
 {
-    QString table = u"Pooled over all runs (median / p99 / max, ms; n = samples):\n\n"
-                    "| probe | interval | reads | vs interval | vs server writes | read − packet "
-                    "| unmatched |\n|---|---|---|---|---|---|---|\n"_s;
+    QString table = u"Pooled over all runs (min / median / p99 / max, ms):\n\n"
+                    "| probe | interval | reads | vs interval | vs server writes | packets vs "
+                    "interval | read − packet | unmatched |\n|---|---|---|---|---|---|---|---|\n"_s;
     for (auto it = lanes.begin(); it != lanes.end(); ++it) {
-        QList<double> interval, server, packet;
+        QList<double> interval, server, packet, wire;
         int reads = 0;
         int unmatched = 0;
         for (const LaneRun &run : it.value()) {
             interval += run.intervalErrors;
             server += run.serverErrors;
             packet += run.packetDeltas;
+            wire += run.wireErrors;
             reads += run.reads;
             unmatched += run.unmatched;
         }
-        table
-            += u"| %1 | %2 ms | %3 | %4 | %5 | %6 | %7 |\n"_s.arg(it.key().probe)
-                   .arg(it.key().intervalMs)
-                   .arg(reads)
-                   .arg(cell(summarize(interval)), cell(summarize(server)), cell(summarize(packet)))
-                   .arg(unmatched);
+        table += u"| %1 | %2 ms | %3 | %4 | %5 | %6 | %7 | %8 |\n"_s.arg(it.key().probe)
+                     .arg(it.key().intervalMs)
+                     .arg(reads)
+                     .arg(cell(summarize(interval)), cell(summarize(server)), cell(summarize(wire)),
+                          cell(summarize(packet)))
+                     .arg(unmatched);
     }
     return table;
 }
@@ -358,9 +370,9 @@ QString warmUpNote(const QJsonObject &run)
     return u"A warm-up run (%1 ms, %2 pieces per lane) came first and is not counted: the "
            "process' first run pays one-time start-up costs. Its worst inter-arrival error was "
            "%3 ms and its slowest paint %4 ms."_s.arg(intervalMs)
-            .arg(run.value(u"count"_s).toInt())
-            .arg(worst, 0, 'f', 2)
-            .arg(slowestPaint, 0, 'f', 2);
+               .arg(run.value(u"count"_s).toInt())
+               .arg(worst, 0, 'f', 2)
+               .arg(slowestPaint, 0, 'f', 2);
 }
 
 } // namespace

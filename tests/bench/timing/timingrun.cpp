@@ -55,13 +55,15 @@ void TimedTimelineView::paintEvent(QPaintEvent *event)
     m_frames.push_back({start, monotonicNowNs() - start});
 }
 
-LiveRun::LiveRun(QObject *parent)
-    : QObject(parent), m_model(new TimelineModel(this)), m_state(new TimelineViewState(this))
+LiveRun::LiveRun(bool showsView, QObject *parent)
+    : QObject(parent), m_model(new TimelineModel(this)), m_state(new TimelineViewState(this)),
+      m_showsView(showsView)
 {
     m_view = new TimedTimelineView(m_model, m_state);
     m_view->setWindowTitle(u"StreamLab timing bench"_s);
     m_view->resize(kViewSize);
-    m_view->show();
+    if (m_showsView)
+        m_view->show();
     m_frameTimer.setTimerType(Qt::PreciseTimer);
     m_frameTimer.setInterval(kFrameMs);
     connect(&m_frameTimer, &QTimer::timeout, this, &LiveRun::onFrame);
@@ -96,13 +98,15 @@ LiveRun::Outcome LiveRun::run(const QList<Lane> &lanes, const QString &title, in
     if (!m_runner || !m_reusesRunner) {
         delete m_runner;
         m_runner = new ProbeRunner(this);
-        connect(m_runner, &ProbeRunner::observed, m_model, &TimelineModel::appendObservation);
+        if (m_showsView)
+            connect(m_runner, &ProbeRunner::observed, m_model, &TimelineModel::appendObservation);
     }
     outcome.before = sampleClockPair();
     m_runner->start(lanes, title);
     m_model->setRecording(m_runner->recording()); // the skeleton: lanes and zero
     m_state->setLive(true);
-    m_frameTimer.start();
+    if (m_showsView)
+        m_frameTimer.start();
 
     QEventLoop loop;
     connect(m_runner, &ProbeRunner::finished, &loop, &QEventLoop::quit);

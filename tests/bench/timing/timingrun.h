@@ -52,7 +52,8 @@ public:
     static constexpr int kFrameMs = 16;
     static constexpr qint64 kWindowNs = 3'000'000'000; // the live window's span
 
-    explicit LiveRun(QObject *parent = nullptr);
+    // `showsView` false (diagnosis only): no view, no model, no frames; the probes alone.
+    explicit LiveRun(bool showsView = true, QObject *parent = nullptr);
     ~LiveRun() override;
 
     struct Outcome
@@ -81,6 +82,7 @@ private:
     TimedTimelineView *m_view = nullptr;  // top-level window, owned
     QTimer m_frameTimer;
     bool m_reusesRunner = false;
+    bool m_showsView = true;
 };
 
 } // namespace timing
