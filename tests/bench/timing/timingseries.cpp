@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-only
 #include "timingseries.h"
 
+#include "summary.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -129,8 +131,7 @@ std::optional<Summary> summarize(QList<double> values)
     Summary summary;
     summary.count = int(n);
     summary.median = n % 2 == 1 ? values.at(n / 2) : (values.at(n / 2 - 1) + values.at(n / 2)) / 2;
-    const qsizetype rank = qsizetype(std::ceil(0.99 * double(n)));
-    summary.p99 = values.at(std::clamp<qsizetype>(rank - 1, 0, n - 1));
+    summary.p99 = percentile(values, 99); // nearest rank, as streamlab compare reports it
     summary.max = values.last();
     summary.min = values.first();
     return summary;
