@@ -16,10 +16,10 @@ class ProbeRunner;
 //
 // Live: started() hands the skeleton of the run that begins (its lanes, its zero; during a
 // Repeat, the earlier runs overlaid with the new run's empty lanes after them), then observed()
-// each observation as the probes record it, already placed in that skeleton. When the run ends, recordingChanged()
-// says recording() holds the complete picture: the overlay of every run so far, or the earlier
-// run continued by its resumption. lastRun() is the newest single run (what the lanes' content
-// views show).
+// each observation as the probes record it, already placed in that skeleton. When the run ends,
+// recordingChanged() says recording() holds the complete picture: the overlay of every run so far,
+// or the earlier run continued by its resumption. lastRun() is the newest single run (what the
+// lanes' content views show).
 //
 // Thread: GUI thread only.
 class LabSession : public QObject
@@ -56,6 +56,9 @@ public:
     const Recording &recording() const { return m_recording; }
     const Recording &lastRun() const { return m_lastRun; }
     int runNumber() const { return m_runs.size() + (isRunning() ? 1 : 0); }
+    // The first lane of what started() showed that the live run draws into (earlier lanes
+    // belong to the paused recording or to earlier runs of the Repeat).
+    int firstLiveLane() const { return m_laneOffset; }
     int repeatCount() const { return m_repeat; }
 
 signals:

@@ -375,15 +375,15 @@ void LabWindow::onStarted(const Recording &skeleton)
     m_model->setRecording(skeleton);
     m_state->setLive(true);
     m_panelOfLane.clear();
-    for (const Lane &lane : skeleton.lanes) {
+    for (int index = 0; index < skeleton.lanes.size(); ++index) {
+        const Lane &lane = skeleton.lanes.at(index);
         LanePanel *panel = panelFor(lane.name);
         m_panelOfLane.append(panel);
-        if (!panel)
-            continue;
+        if (!panel || index < m_session->firstLiveLane())
+            continue;                // drawn already: a paused download's part, an earlier run
         if (!m_session->isResumed()) // a resumed download adds to what the view shows
             panel->contentView()->reset(lane);
-        if (!m_session->isResumed() || lane.name.endsWith(u" · resumed"_s))
-            panel->setStatus(u"running…"_s);
+        panel->setStatus(u"running…"_s);
         panel->setEditable(false);
     }
     const int run = m_session->runNumber();
